@@ -1,0 +1,64 @@
+"""Cùng Học Số — the application factory."""
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Mapping
+
+from flask import Flask
+
+from config import Config, config_for_environment, development_secret_key
+
+# One blueprint per domain area (see DESIGN.md, Architecture).
+BLUEPRINTS = (
+    "main", "auth", "areas", "residents", "requests", "volunteers", "matching", "sessions",
+    "outcomes", "coverage", "notify", "admin",
+)
+
+
+def create_app(config: type[Config] | Mapping | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=False)
+    if config is None:
+        app.config.from_object(config_for_environment())
+    elif isinstance(config, Mapping):
+        app.config.from_object(Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+
+    if not app.config.get("SECRET_KEY"):
+        if app.config["APP_ENV"] == "production":
+            raise RuntimeError("SECRET_KEY must be set in production.")
+        app.config["SECRET_KEY"] = development_secret_key()
+
+    from app import models  # noqa: F401  (register every model with the metadata)
+    from app.database import configure_engine
+    from app.extensions import babel, csrf, db, htmx, limiter, login, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+
+    from app.i18n import select_locale, select_timezone
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    login.init_app(app)
+    from app.auth.loader import configure_login
+    configure_login(app)
+
+    with app.app_context():
+        configure_engine(db.engine)
+
+    from app import web
+    web.init_app(app)
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"app.{name}")
+        app.register_blueprint(module.bp)
+
+    return app

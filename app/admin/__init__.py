@@ -1,0 +1,6 @@
+"""Administration: areas, topic catalogue, targets, accounts; demo data commands."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, cli_group=None)
+
+from app.admin import cli, routes  # noqa: E402,F401

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, Length, NumberRange, Optional
+
+from app.forms import VietnameseMobile, max_length, required
+from app.models.volunteers import VolunteerKind
+
+KIND_LABELS = {
+    VolunteerKind.YOUTH_UNION: _l("Đoàn viên thanh niên"),
+    VolunteerKind.TEACHER: _l("Giáo viên"),
+    VolunteerKind.STUDENT: _l("Học sinh / sinh viên"),
+    VolunteerKind.BUSINESS: _l("Nhân viên doanh nghiệp"),
+    VolunteerKind.OTHER: _l("Khác"),
+}
+
+
+class LoginForm(FlaskForm):
+    phone = StringField(_l("Số điện thoại"), validators=[max_length(20), VietnameseMobile()])
+    password = PasswordField(_l("Mật khẩu"), validators=[required(_l("Vui lòng nhập mật khẩu.")),
+                                                          max_length(128)])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
+
+
+class PasswordRules:
+    rules = [required(_l("Vui lòng nhập mật khẩu.")),
+             Length(min=8, max=128, message=_l("Mật khẩu cần từ 8 đến 128 ký tự."))]
+
+
+class RegisterVolunteerForm(FlaskForm):
+    full_name = StringField(_l("Họ và tên"), validators=[
+        required(_l("Vui lòng nhập họ và tên.")), max_length(120)])
+    phone = StringField(_l("Số điện thoại di động"), validators=[max_length(20),
+                                                                 VietnameseMobile()])
+    birth_year = IntegerField(_l("Năm sinh"), validators=[
+        required(_l("Vui lòng nhập năm sinh.")),
+        NumberRange(min=1930, max=2020, message=_l("Năm sinh chưa hợp lệ."))])
+    kind = SelectField(_l("Bạn là"), choices=[(k.value, v) for k, v in KIND_LABELS.items()],
+                       validators=[required()])
+    organisation = StringField(_l("Trường / cơ quan / chi đoàn"),
+                               validators=[Optional(), max_length(200)])
+    password = PasswordField(_l("Mật khẩu"), validators=PasswordRules.rules)
+    password_confirm = PasswordField(_l("Nhập lại mật khẩu"), validators=[
+        EqualTo("password", message=_l("Hai mật khẩu chưa khớp nhau."))])

@@ -1,0 +1,66 @@
+"""Accounts: authentication and registration rules."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.auth.passwords import burn_time, hash_password, needs_rehash, verify_password
+from app.extensions import db
+from app.models import Membership, Role, User, VolunteerProfile
+from app.models.types import utcnow
+from app.models.volunteers import VolunteerKind
+from app.text import clean_name
+
+
+class PhoneTaken(Exception):
+    pass
+
+
+def user_by_phone(phone_e164: str) -> User | None:
+    return db.session.scalar(select(User).where(User.phone == phone_e164))
+
+
+def authenticate(phone_e164: str, password: str) -> User | None:
+    """The user with this phone and password, or None (in about the same time either way)."""
+    user = user_by_phone(phone_e164)
+    if user is None:
+        burn_time(password)
+        return None
+    if not user.active or not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def create_user(phone_e164: str, full_name: str, password: str, roles=()) -> User:
+    if user_by_phone(phone_e164):
+        raise PhoneTaken(phone_e164)
+    user = User(phone=phone_e164, full_name=clean_name(full_name),
+                password_hash=hash_password(password))
+    for role, scope in roles:
+        membership = Membership(role=role)
+        if scope is not None:
+            if scope.__tablename__ == "ward":
+                membership.ward_id = scope.id
+            else:
+                membership.group_id = scope.id
+        user.memberships.append(membership)
+    db.session.add(user)
+    return user
+
+
+def register_volunteer(*, phone_e164: str, full_name: str, password: str, birth_year: int,
+                       kind: str, organisation: str | None) -> User:
+    """A new volunteer account: unverified until a leader or ward official checks them."""
+    user = create_user(phone_e164, full_name, password, roles=[(Role.VOLUNTEER, None)])
+    user.volunteer_profile = VolunteerProfile(
+        kind=VolunteerKind(kind), birth_year=birth_year, organisation=organisation or None)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Change a password and end the user's other sessions."""
+    user.password_hash = hash_password(password)
+    user.rotate_session_token()

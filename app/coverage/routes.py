@@ -1,0 +1,2 @@
+"""Routes of the coverage area."""
+from app.coverage import bp  # noqa: F401

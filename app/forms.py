@@ -1,0 +1,39 @@
+"""Form pieces shared by every area: Vietnamese phone numbers, bounded text, messages."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from app.phone import InvalidPhone, normalize_phone
+
+PHONE_MESSAGES = {
+    "empty": _l("Vui lòng nhập số điện thoại di động."),
+    "malformed": _l("Số điện thoại chưa đúng. Ví dụ đúng: 0912 345 678."),
+    "not_mobile": _l("Vui lòng nhập số di động (số máy bàn không nhận được tin nhắn)."),
+}
+
+
+class VietnameseMobile:
+    """Validates a Vietnamese mobile number and stores its E.164 form on `field.e164`."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        try:
+            field.e164 = normalize_phone(field.data)
+        except InvalidPhone as exc:
+            field.e164 = None
+            raise ValidationError(str(PHONE_MESSAGES[str(exc)])) from exc
+
+
+def required(message=None):
+    return DataRequired(message=message or _l("Vui lòng điền mục này."))
+
+
+def input_required(message=None):
+    return InputRequired(message=message or _l("Vui lòng chọn mục này."))
+
+
+def max_length(limit: int):
+    return Length(max=limit, message=_l("Tối đa %(max)d ký tự.", max=limit))

@@ -1,0 +1,78 @@
+"""Language and time zone: Vietnamese and Asia/Ho_Chi_Minh unless the person chose English."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in supported:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in supported:
+        return current_user.locale
+    if request and request.args.get("lang") in supported:
+        return request.args["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return "Asia/Ho_Chi_Minh"
+
+
+def to_local(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_TZ)
+
+
+def local_to_utc(moment: datetime) -> datetime:
+    """A naive local wall-clock time (as typed in a form) to an aware UTC datetime."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL_TZ)
+    return moment.astimezone(timezone.utc)
+
+
+def today_local() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def _is_vi() -> bool:
+    return str(get_locale() or "vi").startswith("vi")
+
+
+def fmt_datetime(moment: datetime | None) -> str:
+    """"Thứ Ba, 12/5/2026, 9:00" in Vietnamese, "Tuesday, 12/5/2026, 9:00" in English."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, "EEEE, d/M/yyyy, H:mm")
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "EEEE, d/M/yyyy")
+    from flask_babel import format_date
+    return format_date(value, "EEEE, d/M/yyyy")
+
+
+def fmt_short_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return f"{value.day}/{value.month}/{value.year}"
+
+
+def fmt_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return format_datetime(moment, "H:mm")

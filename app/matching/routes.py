@@ -1,0 +1,2 @@
+"""Routes of the matching area."""
+from app.matching import bp  # noqa: F401

@@ -1,0 +1,42 @@
+"""Targets: coverage goals for the campaign, a ward or a group."""
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import enum_column
+
+
+class Indicator(str, enum.Enum):
+    HOUSEHOLDS_BASIC = "households_basic"  # households with a member with basic digital skills
+    ADULTS_BASIC = "adults_basic"          # adults with basic digital skills
+    SMARTPHONE = "smartphone"              # adults owning a smartphone
+    EPAYMENT = "epayment"                  # adults with an e-payment account
+    WORKERS_BASIC = "workers_basic"        # workers in businesses/cooperatives
+    STUDENTS = "students"                  # secondary-school students
+    STAFF_BASIC = "staff_basic"            # the ward's own staff
+
+
+class Target(db.Model):
+    """A percentage goal. No ward and no group: the campaign's default."""
+
+    __tablename__ = "target"
+    __table_args__ = (
+        UniqueConstraint("indicator", "ward_id", "group_id"),
+        CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
+        CheckConstraint("NOT (ward_id IS NOT NULL AND group_id IS NOT NULL)", name="one_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator: Mapped[Indicator] = mapped_column(enum_column(Indicator, "indicator"))
+    percent = mapped_column(Numeric(5, 2), nullable=False)
+    # "> 85%" is strict, "85%" is not.
+    strictly_above: Mapped[bool] = mapped_column(default=False)
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("ward.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("residential_group.id"), index=True)
+
+    ward = relationship("Ward")
+    group = relationship("Group")

@@ -1,0 +1,2 @@
+"""Routes of the notify area."""
+from app.notify import bp  # noqa: F401

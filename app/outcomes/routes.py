@@ -1,0 +1,2 @@
+"""Routes of the outcomes area."""
+from app.outcomes import bp  # noqa: F401

@@ -1,0 +1,6 @@
+"""One-to-one sessions, group classes and calendars."""
+from flask import Blueprint
+
+bp = Blueprint("sessions", __name__, cli_group=None)
+
+from app.sessions import routes  # noqa: E402,F401

@@ -1,0 +1,2 @@
+"""Routes of the sessions area."""
+from app.sessions import bp  # noqa: F401

@@ -1,0 +1,197 @@
+"""Request hooks, security headers, error pages and template helpers shared by every area."""
+from __future__ import annotations
+
+import logging
+
+from flask import (Flask, Response, current_app, flash, g, make_response, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from jinja2_fragments.flask import render_block
+from werkzeug.exceptions import HTTPException
+
+from app.database import read_only_transaction
+from app.extensions import htmx, login
+
+log = logging.getLogger("cunghocso")
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+])
+
+ERROR_TITLES = {
+    400: _l("Yêu cầu không hợp lệ"),
+    403: _l("Bạn không có quyền xem trang này"),
+    404: _l("Không tìm thấy trang"),
+    405: _l("Thao tác không được hỗ trợ"),
+    413: _l("Nội dung gửi lên quá lớn"),
+    422: _l("Thông tin chưa hợp lệ"),
+    429: _l("Bạn thao tác quá nhanh"),
+    500: _l("Đã có lỗi xảy ra"),
+    503: _l("Hệ thống đang tạm gián đoạn"),
+}
+ERROR_HINTS = {
+    400: _l("Trang đã cũ hoặc thông tin gửi lên không đúng. Vui lòng tải lại trang và thử lại."),
+    403: _l("Nếu bạn cho rằng đây là nhầm lẫn, hãy liên hệ tổ trưởng hoặc cán bộ phường."),
+    404: _l("Địa chỉ có thể đã thay đổi. Hãy quay về trang chủ."),
+    405: _l("Vui lòng quay lại trang trước và thử lại."),
+    413: _l("Vui lòng rút gọn nội dung và gửi lại."),
+    422: _l("Vui lòng kiểm tra lại thông tin."),
+    429: _l("Vui lòng đợi một lát rồi thử lại."),
+    500: _l("Chúng tôi đã ghi nhận sự cố. Vui lòng thử lại sau ít phút."),
+    503: _l("Vui lòng thử lại sau ít phút. Thông tin bạn đã gửi trước đó vẫn được giữ nguyên."),
+}
+
+
+# --- responses -----------------------------------------------------------------
+def is_fragment_request() -> bool:
+    """An htmx request that wants a fragment (not a history restore)."""
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context) -> Response:
+    """The whole page, or only `block` of it for an htmx request; always `Vary: HX-Request`."""
+    if block and is_fragment_request():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def redirect_after_write(url: str) -> Response:
+    """303 for a plain form post; `HX-Redirect` for htmx so the whole page changes."""
+    if htmx:
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+    else:
+        response = redirect(url, 303)
+    response.vary.add("HX-Request")
+    return response
+
+
+def no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- errors --------------------------------------------------------------------
+def error_response(status: int, message: str | None = None) -> Response:
+    title = str(ERROR_TITLES.get(status, ERROR_TITLES[500]))
+    hint = message or str(ERROR_HINTS.get(status, ERROR_HINTS[500]))
+    if htmx:
+        # Shown in the page's message area, whatever element made the request.
+        body = render_template("errors/_message.html", status=status, title=title, hint=hint)
+        response = make_response(body, status)
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+    else:
+        body = render_template("errors/error.html", status=status, title=title, hint=hint)
+        response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return no_store(response)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _mark_read_only():
+        g.read_only_token = read_only_transaction.set(
+            request.method in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def _unmark_read_only(_exc):
+        token = g.pop("read_only_token", None)
+        if token is not None:
+            read_only_transaction.reset(token)
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if current_app.config["APP_ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint == "static":
+            headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        elif current_user.is_authenticated or g.get("personal_data"):
+            # Pages for signed-in people carry personal data: never kept by browsers or proxies.
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_exc):
+        return error_response(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ. "
+                                     "Vui lòng tải lại trang rồi gửi lại."))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if exc.code in (301, 302, 303, 307, 308):
+            return exc
+        status = exc.code or 500
+        if status == 429:
+            log.warning("rate limit hit: %s %s", request.method, request.path)
+        return error_response(status if status in ERROR_TITLES else 400)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        from sqlalchemy.exc import DBAPIError, OperationalError
+
+        from app.extensions import db
+
+        db.session.rollback()
+        if isinstance(exc, OperationalError) or (
+                isinstance(exc, DBAPIError) and exc.connection_invalidated):
+            log.error("database unavailable: %s", exc.__class__.__name__)
+            return error_response(503)
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500)
+
+    @login.unauthorized_handler
+    def _unauthorized():
+        flash(str(login.login_message), "info")
+        target = url_for("auth.login", next=request.full_path if request.method == "GET"
+                         else None)
+        if htmx:
+            response = make_response("", 200)
+            response.headers["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+    from app import i18n
+    from app.navigation import navigation_for
+    from app.phone import display_phone, mask_phone
+
+    app.jinja_env.filters.update(
+        datetime_vn=i18n.fmt_datetime, date_vn=i18n.fmt_date, short_date=i18n.fmt_short_date,
+        time_vn=i18n.fmt_time, phone=display_phone, mask_phone=mask_phone,
+    )
+    from flask_babel import get_locale
+
+    def macro(name):
+        # Macros of templates/_macros.html as globals, so that fragments rendered
+        # alone (jinja2-fragments) can use them without the page's imports.
+        def call(*args, **kwargs):
+            return getattr(app.jinja_env.get_template("_macros.html").module, name)(*args, **kwargs)
+        return call
+
+    app.jinja_env.globals.update(
+        {name: macro(name) for name in ("field", "field_errors", "csrf", "scam_note")})
+    app.jinja_env.globals.update(
+        navigation_for=navigation_for, get_locale=get_locale,
+        has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
+    )

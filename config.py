@@ -1,0 +1,95 @@
+"""Configuration read from the environment.
+
+`create_app()` picks `ProductionConfig` when `APP_ENV=production`, otherwise
+`Config` (development).  Tests pass `TestConfig` or a mapping.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def database_url(url: str | None) -> str:
+    """Normalise a DATABASE_URL so that PostgreSQL goes through psycopg 3."""
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'cunghocso.sqlite3'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def development_secret_key() -> str:
+    """A key generated once into instance/ so development sessions survive restarts."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    APP_ENV = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+    LANGUAGES = ("vi", "en")
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which has its own lifetime
+    SESSION_COOKIE_NAME = "chs_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute lifetime of a login
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)  # inactivity timeout
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # argon2id parameters (OWASP: m >= 19 MiB, t >= 2, p = 1 is the floor).
+    PASSWORD_TIME_COST = 3
+    PASSWORD_MEMORY_COST = 65536  # KiB
+    PASSWORD_PARALLELISM = 4
+
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    APP_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) if os.environ.get(
+        "TEST_DATABASE_URL") else "sqlite://"
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Cheaper hashing keeps the suite quick; production strength is asserted separately.
+    PASSWORD_TIME_COST = 1
+    PASSWORD_MEMORY_COST = 1024
+    PASSWORD_PARALLELISM = 1
+
+
+def config_for_environment() -> type[Config]:
+    return ProductionConfig if os.environ.get("APP_ENV") == "production" else Config

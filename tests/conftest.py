@@ -1,0 +1,127 @@
+"""Shared fixtures: the app on SQLite (a temporary file) or on PostgreSQL when
+TEST_DATABASE_URL is set; a client; a CLI runner; factories; a login helper."""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db as _db
+from app.extensions import limiter
+from config import TestConfig, database_url
+from tests.factories import Factory
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory):
+    """One schema for the whole run; each test starts from empty tables."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        uri = database_url(url)
+    else:
+        uri = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as conn:
+            if _db.engine.dialect.name == "postgresql":
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        _db.create_all()
+        _db.engine.dispose()
+    yield uri
+
+
+def _config_dict() -> dict:
+    return {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture
+def app(database_uri):
+    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": database_uri})
+    limiter.reset()
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _empty_all_tables()
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+class Client(FlaskClient):
+    """Each request runs in its own application context (its own `g` and database
+    session), as in production. Whatever the test set up is committed first."""
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def make(app):
+    """Factories for the domain: make.ward(), make.group(), make.user(...), …"""
+    return Factory(_db)
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(response) -> str:
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class AuthActions:
+    """Log in through the real login form (CSRF and all)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path: str = "/dang-nhap") -> str:
+        return csrf_token_from(self.client.get(path))
+
+    def login(self, phone: str, password: str = Factory.PASSWORD):
+        token = self.csrf()
+        return self.client.post("/dang-nhap", data={"csrf_token": token, "phone": phone,
+                                                    "password": password})
+
+    def logout(self):
+        token = self.csrf("/")
+        return self.client.post("/dang-xuat", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
