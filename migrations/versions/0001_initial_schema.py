@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 21:08:22.594910
+Create Date: 2026-11-25 21:13:18.787526
 
 """
 from alembic import op
@@ -221,6 +221,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_resident_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_name_search'), ['name_search'], unique=False)
 
+    op.create_table('audit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=30), nullable=False),
+    sa.Column('subject', sa.String(length=80), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('ward_id', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.String(length=300), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_audit_event_actor_id_user_account')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_audit_event_resident_id_resident')),
+    sa.ForeignKeyConstraint(['ward_id'], ['ward.id'], name=op.f('fk_audit_event_ward_id_ward')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_resident_id'), ['resident_id'], unique=False)
+        batch_op.create_index('ix_audit_ward_at', ['ward_id', 'at'], unique=False)
+
     op.create_table('consent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('resident_id', sa.Integer(), nullable=False),
@@ -266,6 +285,32 @@ def upgrade():
         batch_op.create_index('ix_help_request_group_status', ['group_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_help_request_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_help_request_volunteer_id'), ['volunteer_id'], unique=False)
+
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('recipient_user_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_resident_id', sa.Integer(), nullable=True),
+    sa.Column('context', sa.JSON(), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=120), nullable=True),
+    sa.Column('channel', sa.String(length=16), nullable=True),
+    sa.Column('body', sa.Text(), nullable=True),
+    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', 'skipped', name='outbox_status', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('read_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['recipient_resident_id'], ['resident.id'], name=op.f('fk_outbox_message_recipient_resident_id_resident')),
+    sa.ForeignKeyConstraint(['recipient_user_id'], ['user_account.id'], name=op.f('fk_outbox_message_recipient_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_message_dedupe_key'))
+    )
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_message_recipient_resident_id'), ['recipient_resident_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_recipient_user_id'), ['recipient_user_id'], unique=False)
+        batch_op.create_index('ix_outbox_status_next', ['status', 'next_attempt_at'], unique=False)
 
     op.create_table('request_topic',
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -389,6 +434,12 @@ def downgrade():
 
     op.drop_table('session')
     op.drop_table('request_topic')
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_status_next')
+        batch_op.drop_index(batch_op.f('ix_outbox_message_recipient_user_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_recipient_resident_id'))
+
+    op.drop_table('outbox_message')
     with op.batch_alter_table('help_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_help_request_volunteer_id'))
         batch_op.drop_index(batch_op.f('ix_help_request_resident_id'))
@@ -400,6 +451,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_consent_resident_id'))
 
     op.drop_table('consent')
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_ward_at')
+        batch_op.drop_index(batch_op.f('ix_audit_event_resident_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_event_actor_id'))
+
+    op.drop_table('audit_event')
     with op.batch_alter_table('resident', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resident_name_search'))
         batch_op.drop_index(batch_op.f('ix_resident_household_id'))
