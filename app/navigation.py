@@ -11,6 +11,8 @@ from typing import Callable
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.permissions import is_admin, is_manager, is_official, is_volunteer
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -27,40 +29,25 @@ def _anonymous(user) -> bool:
     return not user.is_authenticated
 
 
-def _volunteer(user) -> bool:
-    return user.is_authenticated and user.is_volunteer
-
-
-def _manager(user) -> bool:
-    return user.is_authenticated and (user.is_leader or user.is_official or user.is_admin)
-
-
-def _official(user) -> bool:
-    return user.is_authenticated and (user.is_official or user.is_admin)
-
-
-def _signed_in(user) -> bool:
-    return user.is_authenticated
-
-
-def _admin(user) -> bool:
-    return user.is_authenticated and user.is_admin
+def _signed_in(check):
+    """A role predicate of app.permissions, false for anonymous visitors."""
+    return lambda user: user.is_authenticated and check(user)
 
 
 NAV = (
     NavItem("requests.new", _l("Xin hỗ trợ"), _anyone),
     NavItem("requests.track", _l("Theo dõi yêu cầu"), _anonymous),
-    NavItem("matching.near_me", _l("Yêu cầu gần bạn"), _volunteer),
-    NavItem("sessions.mine", _l("Lịch của tôi"), _volunteer),
-    NavItem("volunteers.profile", _l("Hồ sơ tình nguyện viên"), _volunteer),
-    NavItem("requests.queue", _l("Yêu cầu của tổ"), _manager),
-    NavItem("residents.directory", _l("Người dân"), _manager),
-    NavItem("volunteers.directory", _l("Tình nguyện viên"), _manager),
-    NavItem("sessions.calendar", _l("Lịch tổ"), _manager),
-    NavItem("coverage.dashboard", _l("Độ bao phủ"), _manager),
-    NavItem("coverage.ward", _l("Tổng hợp phường"), _official),
-    NavItem("notify.inbox", _l("Thông báo"), _signed_in),
-    NavItem("admin.index", _l("Quản trị"), _admin),
+    NavItem("matching.near_me", _l("Yêu cầu gần bạn"), _signed_in(is_volunteer)),
+    NavItem("sessions.mine", _l("Lịch của tôi"), _signed_in(is_volunteer)),
+    NavItem("volunteers.profile", _l("Hồ sơ tình nguyện viên"), _signed_in(is_volunteer)),
+    NavItem("requests.queue", _l("Yêu cầu của tổ"), _signed_in(is_manager)),
+    NavItem("residents.directory", _l("Người dân"), _signed_in(is_manager)),
+    NavItem("volunteers.directory", _l("Tình nguyện viên"), _signed_in(is_manager)),
+    NavItem("sessions.calendar", _l("Lịch tổ"), _signed_in(is_manager)),
+    NavItem("coverage.dashboard", _l("Độ bao phủ"), _signed_in(is_manager)),
+    NavItem("coverage.ward", _l("Tổng hợp phường"), _signed_in(is_official)),
+    NavItem("notify.inbox", _l("Thông báo"), _signed_in(lambda _user: True)),
+    NavItem("admin.index", _l("Quản trị"), _signed_in(is_admin)),
     NavItem("auth.register", _l("Đăng ký tình nguyện viên"), _anonymous),
 )
 
