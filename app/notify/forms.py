@@ -5,7 +5,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField, ValidationError
+from wtforms import BooleanField, EmailField, RadioField, ValidationError
 from wtforms.validators import Optional
 
 from app.forms import input_required, max_length
@@ -32,16 +32,21 @@ def email_address(form, field):
 class PreferencesForm(FlaskForm):
     channel = RadioField(_l("Nhận thông báo qua"), choices=USER_CHANNEL_CHOICES,
                          validators=[input_required(_l("Vui lòng chọn một cách nhận tin."))])
-    email = StringField(_l("Địa chỉ thư điện tử"),
+    email = EmailField(_l("Địa chỉ thư điện tử"),
                         validators=[Optional(), max_length(200), email_address],
                         filters=[lambda value: value.strip() if isinstance(value, str) else value])
     daily_digest = BooleanField(_l("Gom các tin không gấp thành một tin mỗi ngày"))
     opted_out = BooleanField(_l("Tạm dừng mọi tin SMS, Zalo và e-mail "
                                 "(vẫn xem được trong ứng dụng)"))
 
-    def validate_email(self, field):
-        if self.channel.data == "email" and not field.data:
-            raise ValidationError(_l("Vui lòng nhập địa chỉ thư điện tử để nhận tin qua e-mail."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here: the Optional() of an empty field stops its own validators.
+        if self.channel.data == "email" and not self.email.data:
+            self.email.errors = [*self.email.errors, _l(
+                "Vui lòng nhập địa chỉ thư điện tử để nhận tin qua e-mail.")]
+            valid = False
+        return valid
 
 
 class ResidentPreferencesForm(FlaskForm):

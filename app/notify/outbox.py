@@ -58,6 +58,11 @@ def notify(kind: str, *, user=None, resident=None, context: dict | None = None,
 
     Give a `dedupe_key` when the same cause may run twice (a reminder job run twice):
     the second call returns None and queues nothing.
+
+    `context` holds ids and short strings; the text is written at delivery time and
+    anything missing is looked up from the ids or left out. Keys the templates use:
+    request_id, session_id, code, starts_at (ISO, UTC), place, volunteer_name, topic,
+    reason, name (who could not come), count (replacement_needed), group_id.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown message kind: {kind}")
