@@ -70,6 +70,27 @@ class Config:
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Notifications. A channel without its settings is unused in production; in development
+    # its messages are shown on the administrators' outbox page instead of being sent.
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL") or None
+    SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY") or None
+    SMS_BRAND_NAME = os.environ.get("SMS_BRAND_NAME", "CungHocSo")
+    ZALO_API_URL = os.environ.get("ZALO_API_URL") or None
+    ZALO_ACCESS_TOKEN = os.environ.get("ZALO_ACCESS_TOKEN") or None
+    ZALO_TEMPLATE_ID = os.environ.get("ZALO_TEMPLATE_ID") or None
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") not in ("0", "false", "False", "")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") not in ("0", "false", "False", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Cùng Học Số <no-reply@cunghocso.local>")
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))  # per channel
+    NOTIFY_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "60"))
+    NOTIFY_CLAIM_TIMEOUT_SECONDS = 300  # a run that died while sending frees its message
+    NOTIFY_HTTP_TIMEOUT_SECONDS = 10
+    NOTIFY_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "18"))  # local time
+
 
 class ProductionConfig(Config):
     APP_ENV = "production"

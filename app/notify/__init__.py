@@ -3,4 +3,12 @@ from flask import Blueprint
 
 bp = Blueprint("notify", __name__, cli_group=None)
 
-from app.notify import routes  # noqa: E402,F401
+
+@bp.record_once
+def _install_commit_hook(_state) -> None:
+    from app.notify.queue import install_commit_hook
+
+    install_commit_hook()
+
+
+from app.notify import cli, routes  # noqa: E402,F401

@@ -1,12 +1,14 @@
 """Writing to the outbox. Delivery (channels, retries, digests) lives beside it."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models.notify import OutboxMessage
 
-# The kinds of message other areas raise; each has a translatable template per channel.
+# The kinds of message other areas raise; each has a translatable template
+# (templates/notify/messages/<kind>.txt) with a long form and a short SMS form.
 KINDS = (
     "request_received",      # to the resident: tracking code
     "request_new_in_group",  # to the group's leaders
@@ -18,7 +20,36 @@ KINDS = (
     "verification_done", "verification_revoked",
     "replacement_needed",    # to the leaders: sessions left without a volunteer
     "follow_up_opened",
+    "daily_digest",          # raised by delivery itself: the day's messages in one
 )
+
+KIND_LABELS = {
+    "request_received": _l("Đã nhận yêu cầu"),
+    "request_new_in_group": _l("Yêu cầu mới trong tổ"),
+    "volunteer_assigned": _l("Đã có tình nguyện viên"),
+    "request_returned": _l("Tình nguyện viên trả lại yêu cầu"),
+    "session_proposed": _l("Đề xuất buổi hỗ trợ"),
+    "session_confirmed": _l("Buổi hỗ trợ đã xác nhận"),
+    "session_rescheduled": _l("Buổi hỗ trợ đổi giờ"),
+    "session_cancelled": _l("Buổi hỗ trợ bị hủy"),
+    "reminder": _l("Nhắc lịch"),
+    "cannot_come": _l("Báo không đến được"),
+    "verification_done": _l("Đã xác minh tình nguyện viên"),
+    "verification_revoked": _l("Thu hồi xác minh"),
+    "replacement_needed": _l("Cần người thay"),
+    "follow_up_opened": _l("Hỗ trợ thêm"),
+    "daily_digest": _l("Tin tổng hợp trong ngày"),
+}
+
+# Events that can wait for a daily digest; the others are about the next hours.
+DIGESTIBLE_KINDS = frozenset({
+    "request_new_in_group", "volunteer_assigned", "request_returned", "session_proposed",
+    "session_confirmed", "verification_done", "follow_up_opened",
+})
+
+# Set on the database session when a message is queued, so that the commit can wake
+# the background worker (see app.notify.queue).
+SESSION_FLAG = "outbox_messages_added"
 
 
 def notify(kind: str, *, user=None, resident=None, context: dict | None = None,
@@ -27,11 +58,17 @@ def notify(kind: str, *, user=None, resident=None, context: dict | None = None,
 
     Give a `dedupe_key` when the same cause may run twice (a reminder job run twice):
     the second call returns None and queues nothing.
+
+    `context` holds ids and short strings; the text is written at delivery time and
+    anything missing is looked up from the ids or left out. Keys the templates use:
+    request_id, session_id, code, starts_at (ISO, UTC), place, volunteer_name, topic,
+    reason, name (who could not come), count (replacement_needed), group_id.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown message kind: {kind}")
     if user is None and resident is None:
         raise ValueError("a message needs a recipient")
+    context = dict(context or {})
     if dedupe_key is not None:
         exists = db.session.scalar(select(OutboxMessage.id).where(
             OutboxMessage.dedupe_key == dedupe_key))
@@ -39,6 +76,24 @@ def notify(kind: str, *, user=None, resident=None, context: dict | None = None,
             return None
     message = OutboxMessage(kind=kind, recipient_user_id=getattr(user, "id", None),
                             recipient_resident_id=getattr(resident, "id", None),
-                            context=dict(context or {}), dedupe_key=dedupe_key)
+                            group_id=_group_of(resident, context), context=context,
+                            dedupe_key=dedupe_key)
     db.session.add(message)
+    db.session.info[SESSION_FLAG] = True
     return message
+
+
+def _group_of(resident, context: dict) -> int | None:
+    """The group the message is about: its leaders see the message if delivery fails."""
+    from app.models import HelpRequest, Session
+
+    if resident is not None and getattr(resident, "group_id", None):
+        return resident.group_id
+    for key, model in (("session_id", Session), ("request_id", HelpRequest)):
+        value = context.get(key)
+        if isinstance(value, int):
+            group_id = db.session.scalar(select(model.group_id).where(model.id == value))
+            if group_id is not None:
+                return group_id
+    value = context.get("group_id")
+    return value if isinstance(value, int) else None

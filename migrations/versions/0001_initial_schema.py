@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 21:13:18.787526
+Create Date: 2026-11-25 21:30:24.526263
 
 """
 from alembic import op
@@ -286,31 +286,76 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_help_request_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_help_request_volunteer_id'), ['volunteer_id'], unique=False)
 
+    op.create_table('notification_preference',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.Enum('sms', 'zalo', 'email', 'in_app', name='notify_channel', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('opted_out', sa.Boolean(), nullable=False),
+    sa.Column('daily_digest', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('(user_id IS NULL) <> (resident_id IS NULL)', name=op.f('ck_notification_preference_user_or_resident')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_notification_preference_resident_id_resident'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_notification_preference_updated_by_id_user_account')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_preference_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_preference')),
+    sa.UniqueConstraint('resident_id', name=op.f('uq_notification_preference_resident_id')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_notification_preference_user_id'))
+    )
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('recipient_user_id', sa.Integer(), nullable=True),
     sa.Column('recipient_resident_id', sa.Integer(), nullable=True),
+    sa.Column('group_id', sa.Integer(), nullable=True),
     sa.Column('context', sa.JSON(), nullable=False),
     sa.Column('dedupe_key', sa.String(length=120), nullable=True),
     sa.Column('channel', sa.String(length=16), nullable=True),
+    sa.Column('subject', sa.String(length=200), nullable=True),
     sa.Column('body', sa.Text(), nullable=True),
-    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', 'skipped', name='outbox_status', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'held', 'failed', 'skipped', name='outbox_status', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('claim_token', sa.String(length=32), nullable=True),
+    sa.Column('claimed_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('simulated', sa.Boolean(), nullable=False),
+    sa.Column('digest_id', sa.Integer(), nullable=True),
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('read_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('retry_after_attempt_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['digest_id'], ['outbox_message.id'], name=op.f('fk_outbox_message_digest_id_outbox_message')),
+    sa.ForeignKeyConstraint(['group_id'], ['residential_group.id'], name=op.f('fk_outbox_message_group_id_residential_group')),
     sa.ForeignKeyConstraint(['recipient_resident_id'], ['resident.id'], name=op.f('fk_outbox_message_recipient_resident_id_resident')),
     sa.ForeignKeyConstraint(['recipient_user_id'], ['user_account.id'], name=op.f('fk_outbox_message_recipient_user_id_user_account')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'], name=op.f('fk_outbox_message_resolved_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
     sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_message_dedupe_key'))
     )
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_group_status', ['group_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_recipient_resident_id'), ['recipient_resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_recipient_user_id'), ['recipient_user_id'], unique=False)
         batch_op.create_index('ix_outbox_status_next', ['status', 'next_attempt_at'], unique=False)
+
+    op.create_table('delivery_attempt',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ok', sa.Boolean(), nullable=False),
+    sa.Column('permanent', sa.Boolean(), nullable=False),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.Column('provider_ref', sa.String(length=100), nullable=True),
+    sa.ForeignKeyConstraint(['message_id'], ['outbox_message.id'], name=op.f('fk_delivery_attempt_message_id_outbox_message'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_attempt'))
+    )
+    with op.batch_alter_table('delivery_attempt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_delivery_attempt_message_id'), ['message_id'], unique=False)
 
     op.create_table('request_topic',
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -434,12 +479,18 @@ def downgrade():
 
     op.drop_table('session')
     op.drop_table('request_topic')
+    with op.batch_alter_table('delivery_attempt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_delivery_attempt_message_id'))
+
+    op.drop_table('delivery_attempt')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status_next')
         batch_op.drop_index(batch_op.f('ix_outbox_message_recipient_user_id'))
         batch_op.drop_index(batch_op.f('ix_outbox_message_recipient_resident_id'))
+        batch_op.drop_index('ix_outbox_group_status')
 
     op.drop_table('outbox_message')
+    op.drop_table('notification_preference')
     with op.batch_alter_table('help_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_help_request_volunteer_id'))
         batch_op.drop_index(batch_op.f('ix_help_request_resident_id'))
