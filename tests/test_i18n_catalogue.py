@@ -16,6 +16,7 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from jinja2 import Environment, nodes
 
 from config import Config
 
@@ -128,16 +129,32 @@ class _VisibleText(HTMLParser):
                     self.found.append((line + offset, text.strip()))
 
 
+GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def _unwrapped_jinja_strings(source: str) -> list[tuple[int, str]]:
+    """Vietnamese string literals inside {{ }}/{% %} not given to _(), e.g. a field's hint."""
+    tree = Environment(extensions=["jinja2.ext.i18n"]).parse(source)
+    wrapped = {id(arg) for call in tree.find_all(nodes.Call)
+               if isinstance(call.node, nodes.Name) and call.node.name in GETTEXT_CALLS
+               for arg in call.args}
+    return [(const.lineno, const.value) for const in tree.find_all(nodes.Const)
+            if isinstance(const.value, str) and id(const) not in wrapped
+            and VIETNAMESE_WORD.search(const.value)]
+
+
 def untranslated_in_template(source: str, html: bool = True) -> list[tuple[int, str]]:
     """(line, text) of Vietnamese a person would read that no `_()`/trans block wraps."""
+    found = _unwrapped_jinja_strings(source)
     text = _without_jinja(source)
     if not html:
-        return [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1)
-                if VIETNAMESE_WORD.search(line)]
+        found += [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1)
+                  if VIETNAMESE_WORD.search(line)]
+        return sorted(found)
     parser = _VisibleText()
     parser.feed(text)
     parser.close()
-    return parser.found
+    return sorted(found + parser.found)
 
 
 def test_the_template_check_finds_vietnamese_typed_outside_translation_calls():
@@ -145,9 +162,12 @@ def test_the_template_check_finds_vietnamese_typed_outside_translation_calls():
 <p>Xin chào</p>{# ghi chú: không hiển thị #}
 <button lang="vi">Tiếng Việt</button>
 <input placeholder="Số điện thoại">
-{% trans %}Đã gửi{% endtrans %}<script>var a = "ừ";</script>"""
+{% trans %}Đã gửi{% endtrans %}<script>var a = "ừ";</script>
+{{ field(form.phone, hint=_("Ví dụ: 0912 345 678"), attrs={"inputmode": "tel"}) }}
+{{ field(form.name, hint="Họ và tên đầy đủ") }}"""
     assert untranslated_in_template(source) == [(2, "Xin chào"),
-                                                (4, 'placeholder="Số điện thoại"')]
+                                                (4, 'placeholder="Số điện thoại"'),
+                                                (7, "Họ và tên đầy đủ")]
     assert untranslated_in_template("{{ _('Chào') }}\nChào bà", html=False) == [(2, "Chào bà")]
 
 

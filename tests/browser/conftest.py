@@ -64,7 +64,8 @@ def pytest_terminal_summary(terminalreporter, config):
     if verdict is None or verdict.action == chromium.RUN:
         return
     word = "SKIPPED" if verdict.action == chromium.SKIP else "FAILED"
-    terminalreporter.write_sep("=", f"{count} browser test{'' if count == 1 else 's'} {word}: {verdict.reason}",
+    tests = "browser test" if count == 1 else "browser tests"
+    terminalreporter.write_sep("=", f"{count} {tests} {word}: {verdict.reason}",
                                yellow=verdict.action == chromium.SKIP,
                                red=verdict.action == chromium.FAIL, bold=True)
 
@@ -77,7 +78,9 @@ def browser(pytestconfig):
         pytest.fail(verdict.reason, pytrace=False)
     if verdict.action == chromium.SKIP:
         pytest.skip(verdict.reason)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=10_000)  # a loaded CI machine is slower than a laptop
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium.CHROMIUM_PATH,
@@ -187,7 +190,14 @@ def open_phone(browser, live_server, app):
         # commit the test's session, so the server sees what the test made and never
         # waits on a lock the test holds.
         with app.app_context():
-            test_session.commit()
+            try:
+                test_session.commit()
+            except Exception as error:  # shown at the end of the test, not as a hung request
+                test_session.rollback()
+                problems.append(f"the test's data could not be committed before "
+                                f"{route.request.url}: {error!r}")
+                route.abort()
+                return
         route.continue_()
 
     def on_console(message):

@@ -31,6 +31,20 @@ def test_the_accessibility_scan_reports_an_unlabelled_field(page, live_server):
     assert "label" in rules
 
 
+def test_the_accessibility_scan_reports_crowded_tiny_buttons(page, live_server):
+    page.goto(live_server.url("/dang-nhap"))
+    page.evaluate("""() => {
+        for (const text of ['a', 'b']) {
+            const button = document.createElement('button');
+            button.className = 'link-button';
+            button.textContent = text;
+            document.querySelector('main').append(button);
+        }
+    }""")
+
+    assert "target-size" in {v["id"] for v in accessibility_violations(page)}
+
+
 def test_the_overflow_check_reports_a_page_wider_than_the_phone(page, live_server):
     page.goto(live_server.url("/dang-nhap"))
     scale_text(page, 200)
