@@ -15,6 +15,19 @@ transaction.
 
 Without /usr/bin/chromium the browser tests are skipped with a visible line in
 the summary, except with CI=true, where they fail.
+
+A journey reads like this (helpers in tests/browser/helpers.py):
+
+    pytestmark = pytest.mark.browser
+
+    def test_volunteer_accepts_a_request_near_them(page, open_phone, live_server, make):
+        group = make.group()
+        volunteer = make.volunteer(groups=[group])
+        login(page, live_server, volunteer.phone, Factory.PASSWORD)
+        page.get_by_role("link", name="Yêu cầu gần bạn").click()
+        shot(page, "requests-near-you")       # artifacts/screenshots/<test>/01-….png
+        assert_accessible(page)               # no serious/critical axe violation
+        second = open_phone()                 # another person, own cookies
 """
 from __future__ import annotations
 
