@@ -39,5 +39,9 @@ run: demo
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Debian's Chromium, which the browser tests drive (as root; never a downloaded browser).
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
 clean:
 	rm -rf $(VENV) .pytest_cache

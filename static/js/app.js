@@ -22,7 +22,8 @@
 
   // After a form comes back with errors, move focus to the first invalid field.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
+    // The element swapped in (with hx-swap="outerHTML", event.detail.target is the old one, gone).
+    var target = event.target;
     if (!target || !target.querySelector) { return; }
     var invalid = target.querySelector("[aria-invalid='true']");
     if (invalid && event.detail.requestConfig && event.detail.requestConfig.verb !== "get" &&
