@@ -104,7 +104,33 @@ def error_response(status: int, message: str | None = None) -> Response:
     return no_store(response)
 
 
+def _static_version(app: Flask, filename: str) -> str | None:
+    """A short content hash, so a changed file gets a new URL despite the one-year cache."""
+    import hashlib
+    import os
+
+    path = os.path.join(app.static_folder, filename)
+    try:
+        mtime = os.path.getmtime(path)
+    except OSError:
+        return None
+    cache = app.extensions.setdefault("static_versions", {})
+    cached = cache.get(filename)
+    if cached is None or cached[0] != mtime:
+        with open(path, "rb") as fh:
+            cached = (mtime, hashlib.sha256(fh.read()).hexdigest()[:10])
+        cache[filename] = cached
+    return cached[1]
+
+
 def init_app(app: Flask) -> None:
+    @app.url_defaults
+    def _version_static_urls(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = _static_version(app, values["filename"])
+            if version:
+                values["v"] = version
+
     @app.before_request
     def _mark_read_only():
         g.read_only_token = read_only_transaction.set(

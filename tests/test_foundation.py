@@ -178,3 +178,15 @@ def test_database_url_selects_postgresql_through_psycopg():
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url(None).startswith("sqlite:///")
     assert database_url(None).endswith("instance/cunghocso.sqlite3")
+
+
+def test_static_urls_carry_a_content_version_so_changes_reach_cached_browsers(app, client):
+    html = client.get("/").get_data(as_text=True)
+    import re
+    match = re.search(r'href="(/static/css/app\.css\?v=([0-9a-f]{10}))"', html)
+    assert match, "the stylesheet link has no version"
+    css = (ROOT / "static" / "css" / "app.css").read_bytes()
+    assert match.group(2) == hashlib.sha256(css).hexdigest()[:10]
+    response = client.get(match.group(1))
+    assert response.status_code == 200
+    response.close()
