@@ -162,7 +162,7 @@ class ClassForm(FlaskForm, TimeFields):
         if any(v not in allowed for v in values):
             raise ValidationError(_l("Vui lòng chọn trong danh sách."))
 
-    def validate_group_id(self, field):
+    def validate_group_id(self, field):  # only while creating (removed when editing)
         self._known(field, [field.data])
 
     def validate_lead_id(self, field):

@@ -304,7 +304,7 @@ def _plan(form: ClassForm, group) -> services.ClassPlan:
         starts_at=starts, ends_at=ends, capacity=form.capacity.data,
         lead=profiles.get(form.lead_id.data),
         helpers=[profiles[i] for i in (form.helper_ids.data or []) if i in profiles],
-        weeks=form.weeks.data or 1)
+        weeks=(form.weeks.data or 1) if "weeks" in form._fields else 1)
 
 
 def _class_page(session=None):
@@ -320,7 +320,8 @@ def _class_page(session=None):
             deny("new class: no group")
     _class_choices(form, group, session)
     if request.method == "GET":
-        form.group_id.data = group.id
+        if not editing:
+            form.group_id.data = group.id
         if editing:
             local_start = to_local(session.starts_at)
             form.title.data = session.title
@@ -337,9 +338,9 @@ def _class_page(session=None):
             form.place_name.data = group.community_house
             topic_id = safe_int(request.args.get("topic"))
             form.topic_ids.data = [topic_id] if topic_id else []
-    if editing:
-        form.group_id.data = group.id
-        form.weeks.data = 1
+    if editing:  # the group and the number of weeks are fixed once a class exists
+        del form.group_id
+        del form.weeks
     series = len(services.series_of(session)) if editing else 1
     if not editing or series <= 1:
         form.scope.data = "one"
@@ -358,7 +359,8 @@ def _class_page(session=None):
                 members = services.series_of(session) if form.scope.data == "series" else [session]
                 targets = services.edit_targets(session, plan, members)
             services.check_class(plan, targets=targets, viewer=current_user, checks=checks)
-        return _check_response(form, CLASS_CHECK_FIELDS, checks, plan.starts_at is not None)
+        names = [name for name in CLASS_CHECK_FIELDS if name in form._fields]
+        return _check_response(form, names, checks, plan.starts_at is not None)
     if refresh:
         form.lead_id.data = None if form.lead_id.data not in form.volunteer_profiles else form.lead_id.data
     elif form.validate_on_submit():
