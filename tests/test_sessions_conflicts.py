@@ -194,3 +194,17 @@ def test_two_proposals_for_one_volunteer_at_the_same_moment_give_one_session(app
     _db.session.expire_all()
     assert _db.session.scalar(select(func.count()).select_from(Session)) == 1
     assert _db.session.scalar(select(func.count()).select_from(Enrollment)) == 1
+
+
+def test_every_class_carries_its_room_identity_however_it_was_written(app, make, db, group,
+                                                                      tuesday):
+    """Classes written elsewhere (demo data, other areas) are still seen as using the room."""
+    lesson = make.session(group, starts_at=at(tuesday, 9), place_name="Nhà Văn Hóa  Tổ 3")
+    visit = make.session(group, starts_at=at(tuesday, 9), kind=SessionKind.ONE_TO_ONE,
+                         place=Place.HOME, place_name=None)
+    make.commit()
+    assert lesson.place_key == place_key(group.ward_id, "nha van hoa to 3")
+    assert visit.place_key is None
+    lesson.place_name = "Hội trường phường"
+    db.session.commit()
+    assert lesson.place_key == place_key(group.ward_id, "Hoi truong phuong")

@@ -71,19 +71,25 @@ def test_a_time_outside_the_residents_windows_is_refused_with_the_windows_named(
     assert db.session.scalar(select(Session)) is None
 
 
-@pytest.mark.parametrize("starts, ends, message", [
+IMPOSSIBLE_TIMES = [
     ("11:00", "12:30", "ngoài thời gian người dân chọn"),  # runs into the afternoon
     ("10:00", "9:00", "Giờ kết thúc phải sau giờ bắt đầu"),
     ("9:00", "14:00", "tối đa 4 giờ"),
     ("25:00", "26:00", "Giờ chưa đúng"),
-])
-def test_impossible_times_are_explained_beside_the_field(client, auth, scene, starts, ends,
-                                                         message):
+]
+
+
+def test_impossible_times_are_explained_beside_the_field(client, auth, db, scene):
     auth.login(scene.minh.phone)
-    response = propose(client, scene.request.id,
-                       time_form(next_local_day(SATURDAY), starts, ends, place="home"))
-    assert response.status_code == 422
-    assert message in response.get_data(as_text=True)
+    for starts, ends, message in IMPOSSIBLE_TIMES:
+        response = propose(client, scene.request.id,
+                           time_form(next_local_day(SATURDAY), starts, ends, place="home"))
+        assert response.status_code == 422, starts
+        assert message in response.get_data(as_text=True), starts
+    no_such_day = propose(client, scene.request.id, {"day": "31/2/2027", "starts": "9:00",
+                                                     "ends": "10:00", "place": "home"})
+    assert "Ngày chưa đúng. Ví dụ đúng: 12/5/2026." in no_such_day.get_data(as_text=True)
+    assert db.session.scalar(select(Session)) is None
 
 
 def test_a_time_in_the_past_is_refused(client, auth, scene):
@@ -276,3 +282,19 @@ def test_strangers_cannot_see_a_session(client, auth, make, db, scene):
         assert client.get(f"/buoi/{session.id}").status_code == 403
         auth.logout()
     assert client.get(f"/buoi/{session.id}").status_code == 302  # to the login page
+
+
+def test_a_volunteer_who_cannot_come_tells_the_leader_from_the_session_page(client, auth, db,
+                                                                            scene):
+    _proposed(client, auth, scene)
+    session = db.session.scalar(select(Session))
+    auth.login(scene.minh.phone)
+    page = client.get(f"/buoi/{session.id}")
+    assert "Tôi không đến được" in page.get_data(as_text=True)
+    response = client.post(f"/buoi/{session.id}/khong-den-duoc", data={
+        "csrf_token": csrf_token_from(page), "reason": "Em thi học kỳ"})
+    assert response.status_code == 303
+    [alert] = messages(db, "cannot_come")
+    assert alert.recipient_user_id == scene.leader.id
+    assert alert.context["reason"] == "Em thi học kỳ"
+    assert "báo không đến được" in client.get(f"/buoi/{session.id}").get_data(as_text=True)

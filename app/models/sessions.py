@@ -5,12 +5,14 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table,
-                        Text, UniqueConstraint)
+                        Text, UniqueConstraint, event, select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Session as OrmSession
 
 from app.extensions import db
 from app.models.requests import Place
 from app.models.types import UTCDateTime, enum_column, utcnow
+from app.text import fold
 
 
 class SessionKind(str, enum.Enum):
@@ -89,6 +91,31 @@ class Session(db.Model):
         back_populates="session", cascade="all, delete-orphan")
     enrollments: Mapped[list["Enrollment"]] = relationship(
         back_populates="session", cascade="all, delete-orphan")
+
+
+def room_key(ward_id: int, name: str | None) -> str | None:
+    """Identity of a room: its ward and its name without case, diacritics or extra spaces.
+
+    "Nhà văn hóa tổ 3" and "nha van hoa  to 3" are the same room; a hall of the ward
+    is shared by its groups, so the ward (not the group) is part of the key.
+    """
+    folded = fold(name)
+    return f"{ward_id}:{folded}"[:240] if folded else None
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _derive_place_keys(orm_session, _context, _instances) -> None:
+    """A class's room identity always follows its group and place name, whoever wrote it."""
+    from app.models.areas import Group
+
+    for obj in list(orm_session.new) + list(orm_session.dirty):
+        if not isinstance(obj, Session):
+            continue
+        if obj.kind != SessionKind.CLASS or obj.place not in (Place.COMMUNITY_HOUSE, Place.OTHER):
+            obj.place_key = None
+            continue
+        ward_id = orm_session.scalar(select(Group.ward_id).where(Group.id == obj.group_id))
+        obj.place_key = room_key(ward_id, obj.place_name) if ward_id is not None else None
 
 
 class SessionVolunteer(db.Model):

@@ -474,8 +474,9 @@ def remove_enrollment(session_id: int, enrollment_id: int):
     seat = db.session.get(Enrollment, enrollment_id)
     if seat is None or seat.session_id != session.id:
         abort(404)
-    services.cancel_enrollment(seat)
-    db.session.commit()
+    if session.status in services.ACTIVE:
+        services.cancel_enrollment(seat)
+        db.session.commit()
     if is_fragment_request():
         return _fill_page(session, WalkInForm(formdata=None), block="roster")
     flash(_("Đã bỏ chỗ của người này."), "success")

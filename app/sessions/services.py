@@ -23,17 +23,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select, update
 
 from app.extensions import db
-from app.i18n import LOCAL_TZ, fmt_datetime, fmt_time, local_to_utc, to_local
+from app.i18n import LOCAL_TZ, fmt_datetime, fmt_time, local_to_utc, to_local, today_local
 from app.models import (Consent, ConsentMethod, Enrollment, EnrollmentStatus, Gender, Group,
                         HelpRequest, Membership, Place, RequestStatus, Resident, Role, Session,
                         SessionKind, SessionStatus, SessionVolunteer, Topic, User, VolunteerArea,
                         VolunteerProfile, VolunteerRole, Ward)
 from app.models.requests import request_topic
+from app.models.sessions import room_key
 from app.models.types import utcnow
 from app.notify.outbox import notify
 from app.permissions import deny
 from app.privacy import can_see_personal_data
-from app.text import clean_name, fold, given_name
+from app.text import clean_name, given_name
 from app.timeslots import describe, slot_of_local
 
 # A proposed or confirmed session is coming; a done one happened. Both occupy people and rooms.
@@ -150,13 +151,8 @@ def resident_words(resident: Resident, viewer=None) -> str:
 
 
 def place_key(ward_id: int, name: str | None) -> str | None:
-    """Identity of a room: its ward and its name without case, diacritics or extra spaces.
-
-    "Nhà văn hóa tổ 3" and "nha van hoa  to 3" are the same room; a hall of the
-    ward is shared by its groups, so the ward (not the group) is part of the key.
-    """
-    folded = fold(name)
-    return f"{ward_id}:{folded}"[:240] if folded else None
+    """Identity of a room (see `app.models.sessions.room_key`, kept on every class)."""
+    return room_key(ward_id, name)
 
 
 def leaders_of(group: Group) -> list[User]:
@@ -695,12 +691,15 @@ class ClassPlan:
 
 
 def eligible_class_volunteers(group: Group, include_ids: Iterable[int] = ()) -> list[VolunteerProfile]:
-    """Verified volunteers who serve the group or its ward (and those already on the class)."""
+    """Verified volunteers, not paused, who serve the group or its ward (and those already
+    on the class)."""
     serving = exists().where(VolunteerArea.volunteer_id == VolunteerProfile.id, or_(
         VolunteerArea.group_id == group.id, VolunteerArea.ward_id == group.ward_id))
+    available = or_(VolunteerProfile.paused_until.is_(None),
+                    VolunteerProfile.paused_until < today_local())
     query = select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id).where(
         or_(serving & VolunteerProfile.verified_at.is_not(None)
-            & VolunteerProfile.revoked_at.is_(None),
+            & VolunteerProfile.revoked_at.is_(None) & available,
             VolunteerProfile.id.in_(list(include_ids) or [-1])),
         User.active.is_(True)).order_by(User.full_name)
     return list(db.session.scalars(query).all())
