@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.models import (Consent, Enrollment, EnrollmentStatus, Gender, HelpRequest, Place,
+from app.models import (Consent, Enrollment, EnrollmentStatus, Gender, HelpRequest,
                         RequestStatus, Resident, Session, SessionStatus)
 from app.i18n import to_local
 from tests.conftest import csrf_token_from

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 from flask import render_template
-from sqlalchemy import select
 
 from app.models import (Enrollment, Gender, Place, RequestStatus, Session, SessionKind,
                         SessionStatus)
@@ -59,6 +58,8 @@ def test_the_resident_confirms_the_proposed_time(client, db, scene):
     track(client, scene.request.id)
     page = client.get(f"/lich-hen/yeu-cau/{scene.request.id}")
     assert page.status_code == 200 and 'class="resident"' in page.get_data(as_text=True)
+    assert 'hx-history="false"' in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
     response = client.post(f"/lich-hen/{scene.visit.id}/xac-nhan", data={
         "csrf_token": csrf_token_from(page), "request_id": scene.request.id},
         headers={"HX-Request": "true"})

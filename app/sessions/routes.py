@@ -43,8 +43,9 @@ def _typed(field) -> bool:
 
 def _check_response(form, names: list[str], checks: Checks, ready: bool) -> Response:
     """Inline validation as the user picks: the error box of each field, swapped out of band."""
-    errors = {name: ([str(e) for e in form[name].errors] if _typed(form[name]) else [])
-              + checks.errors.get(name, []) for name in names}
+    # Only fields the person has filled: no "please choose" before they had the chance.
+    errors = {name: ([str(e) for e in form[name].errors] + checks.errors.get(name, []))
+              if _typed(form[name]) else [] for name in names}
     ok = ready and not any(errors.values()) and not checks.errors.get("_")
     body = render_template("sessions/_checks.html", form=form, errors=errors, ok=ok,
                            ready=ready, general=checks.errors.get("_", []))
@@ -696,7 +697,8 @@ def reply(token: str):
             flash(str(REPLY_MESSAGES[result]), "success" if result != "closed" else "info")
             return redirect_after_write(url_for(".reply", token=token))
     return render("sessions/reply.html", reply=answer_reply, session=answer_reply.session,
-                  form=form, now=utcnow(), status=422 if form.errors else 200)
+                  form=form, now=utcnow(), personal_data=True,
+                  status=422 if form.errors else 200)
 
 
 # --- residents from the tracking page ------------------------------------------------------
@@ -728,7 +730,7 @@ def tracked(request_id: int):
     """The resident's sessions for a request this browser is following."""
     help_request = tracking.tracked_request(request_id)
     g.personal_data = True
-    return render("sessions/tracked.html", help_request=help_request)
+    return render("sessions/tracked.html", help_request=help_request, personal_data=True)
 
 
 @bp.post("/lich-hen/<int:session_id>/xac-nhan")
