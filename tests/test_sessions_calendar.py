@@ -152,3 +152,9 @@ def test_resetting_the_feed_address_stops_the_old_one(client, auth, db, scene):
 
 def test_an_unknown_feed_address_is_a_404(client, scene):
     assert client.get("/lich/khong-co-dau.ics").status_code == 404
+
+
+def test_a_ward_official_lands_on_the_ward_week(client, auth, scene):
+    auth.login(scene.official.phone)
+    html = client.get(f"/lich?week={scene.tuesday.isoformat()}").get_data(as_text=True)
+    assert "Cùng bà học dùng Zalo" in html and "Lớp VNeID tổ 5" in html

@@ -78,7 +78,7 @@ def can_view_ward(user, ward: Ward) -> bool:
 
 def calendar_scope(user, group_id: int | None, ward_id: int | None) -> CalendarScope:
     """The group or ward asked for, if this person may see its calendar (404/403 otherwise);
-    by default their first group."""
+    by default a ward official's ward, or the first group a leader leads."""
     if ward_id is not None:
         ward = db.session.get(Ward, ward_id)
         if ward is None:
@@ -86,6 +86,8 @@ def calendar_scope(user, group_id: int | None, ward_id: int | None) -> CalendarS
         if not can_view_ward(user, ward):
             deny(f"calendar of ward {ward_id}")
         return CalendarScope(ward.name, None, ward, [g.id for g in ward.groups])
+    if group_id is None and user.official_ward_ids() and not user.led_group_ids():
+        return calendar_scope(user, None, min(user.official_ward_ids()))
     if group_id is None:
         groups = managed_groups(user, limit=1)
         if not groups:

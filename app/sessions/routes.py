@@ -654,8 +654,13 @@ def reset_feed():
     return redirect_after_write(url_for(".mine"))
 
 
+def _feed_key() -> str:
+    # Calendar services fetch every subscriber's feed from a few addresses: limit per feed.
+    return "feed:" + str((request.view_args or {}).get("token", ""))[:64]
+
+
 @bp.get("/lich/<token>.ics")
-@limiter.limit("120 per hour")
+@limiter.limit("60 per hour", key_func=_feed_key)
 def feed(token: str):
     """The volunteer's sessions as an iCalendar feed, at a secret address."""
     calendar_feed = calendars.feed_by_token(token)
