@@ -8,16 +8,18 @@ from app.models.notify import (DeliveryAttempt, NotificationPreference, NotifyCh
 from app.models.outcomes import Outcome
 from app.models.requests import HelpRequest, Place, RequestStatus
 from app.models.residents import Consent, ConsentMethod, Gender, Resident
-from app.models.sessions import (Enrollment, EnrollmentStatus, Session, SessionKind,
+from app.models.sessions import (CalendarFeed, Enrollment, EnrollmentStatus, NoShow,
+                                 NoShowStatus, ReplyAnswer, Session, SessionKind, SessionReply,
                                  SessionStatus, SessionVolunteer, VolunteerRole)
 from app.models.topics import CompetenceArea, Skill, Topic
 from app.models.volunteers import VolunteerArea, VolunteerKind, VolunteerProfile
 
 __all__ = [
-    "AuditEvent", "CompetenceArea", "Consent", "ConsentMethod", "DeliveryAttempt", "Enrollment",
-    "EnrollmentStatus", "Gender", "Group", "HelpRequest", "Household", "Indicator", "Membership",
-    "NotificationPreference", "NotifyChannel", "OutboxMessage", "OutboxStatus", "Outcome", "Place",
-    "RequestStatus", "Resident", "Role", "Session", "SessionKind", "SessionStatus",
-    "SessionVolunteer", "Skill", "Target", "Topic", "User", "VolunteerArea", "VolunteerKind",
-    "VolunteerProfile", "VolunteerRole", "Ward",
+    "AuditEvent", "CalendarFeed", "CompetenceArea", "Consent", "ConsentMethod",
+    "DeliveryAttempt", "Enrollment", "EnrollmentStatus", "Gender", "Group", "HelpRequest",
+    "Household", "Indicator", "Membership", "NoShow", "NoShowStatus", "NotificationPreference",
+    "NotifyChannel", "OutboxMessage", "OutboxStatus", "Outcome", "Place", "ReplyAnswer",
+    "RequestStatus", "Resident", "Role", "Session", "SessionKind", "SessionReply",
+    "SessionStatus", "SessionVolunteer", "Skill", "Target", "Topic", "User", "VolunteerArea",
+    "VolunteerKind", "VolunteerProfile", "VolunteerRole", "Ward",
 ]

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("sessions", __name__, cli_group=None)
 
-from app.sessions import routes  # noqa: E402,F401
+from app.sessions import cli, routes  # noqa: E402,F401

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 21:30:24.526263
+Create Date: 2026-11-25 22:02:04.756345
 
 """
 from alembic import op
@@ -115,6 +115,16 @@ def upgrade():
     sa.ForeignKeyConstraint(['verified_by_id'], ['user_account.id'], name=op.f('fk_volunteer_profile_verified_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_profile')),
     sa.UniqueConstraint('user_id', name=op.f('uq_volunteer_profile_user_id'))
+    )
+    op.create_table('calendar_feed',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('volunteer_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer_profile.id'], name=op.f('fk_calendar_feed_volunteer_id_volunteer_profile'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feed')),
+    sa.UniqueConstraint('token', name=op.f('uq_calendar_feed_token')),
+    sa.UniqueConstraint('volunteer_id', name=op.f('uq_calendar_feed_volunteer_id'))
     )
     op.create_table('household',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -380,8 +390,18 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('cancel_reason', sa.String(length=300), nullable=True),
+    sa.Column('place_key', sa.String(length=240), nullable=True),
+    sa.Column('confirmed_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
+    sa.Column('confirmed_via', sa.String(length=16), nullable=True),
+    sa.Column('reschedule_requested_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reschedule_note', sa.String(length=300), nullable=True),
+    sa.Column('cancelled_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint('capacity >= 0', name=op.f('ck_session_capacity_nonnegative')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_session_ends_after_start')),
+    sa.ForeignKeyConstraint(['cancelled_by_id'], ['user_account.id'], name=op.f('fk_session_cancelled_by_id_user_account')),
+    sa.ForeignKeyConstraint(['confirmed_by_id'], ['user_account.id'], name=op.f('fk_session_confirmed_by_id_user_account')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_session_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['group_id'], ['residential_group.id'], name=op.f('fk_session_group_id_residential_group')),
     sa.ForeignKeyConstraint(['request_id'], ['help_request.id'], name=op.f('fk_session_request_id_help_request')),
@@ -389,6 +409,7 @@ def upgrade():
     )
     with op.batch_alter_table('session', schema=None) as batch_op:
         batch_op.create_index('ix_session_group_starts', ['group_id', 'starts_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_place_key'), ['place_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_request_id'), ['request_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_series_id'), ['series_id'], unique=False)
 
@@ -408,6 +429,57 @@ def upgrade():
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enrollment_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enrollment_session_id'), ['session_id'], unique=False)
+
+    op.create_table('no_show',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('volunteer_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.Enum('recorded', 'contested', 'upheld', 'withdrawn', name='no_show_status', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('recorded_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('contest_text', sa.Text(), nullable=True),
+    sa.Column('contested_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolution_note', sa.String(length=300), nullable=True),
+    sa.CheckConstraint('(resident_id IS NULL) <> (volunteer_id IS NULL)', name=op.f('ck_no_show_resident_or_volunteer')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_no_show_recorded_by_id_user_account')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_no_show_resident_id_resident')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'], name=op.f('fk_no_show_resolved_by_id_user_account')),
+    sa.ForeignKeyConstraint(['session_id'], ['session.id'], name=op.f('fk_no_show_session_id_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer_profile.id'], name=op.f('fk_no_show_volunteer_id_volunteer_profile')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_no_show')),
+    sa.UniqueConstraint('session_id', 'resident_id', name='uq_no_show_session_resident'),
+    sa.UniqueConstraint('session_id', 'volunteer_id', name='uq_no_show_session_volunteer')
+    )
+    with op.batch_alter_table('no_show', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_no_show_resident_id'), ['resident_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_no_show_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_no_show_volunteer_id'), ['volunteer_id'], unique=False)
+
+    op.create_table('session_reply',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('volunteer_id', sa.Integer(), nullable=True),
+    sa.Column('answer', sa.Enum('coming', 'cannot_come', name='reply_answer', native_enum=False, create_constraint=True, length=24), nullable=True),
+    sa.Column('answered_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('(resident_id IS NULL) <> (volunteer_id IS NULL)', name=op.f('ck_session_reply_resident_or_volunteer')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_session_reply_resident_id_resident')),
+    sa.ForeignKeyConstraint(['session_id'], ['session.id'], name=op.f('fk_session_reply_session_id_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer_profile.id'], name=op.f('fk_session_reply_volunteer_id_volunteer_profile')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_session_reply')),
+    sa.UniqueConstraint('session_id', 'resident_id', name='uq_session_reply_session_resident'),
+    sa.UniqueConstraint('session_id', 'volunteer_id', name='uq_session_reply_session_volunteer'),
+    sa.UniqueConstraint('token', name=op.f('uq_session_reply_token'))
+    )
+    with op.batch_alter_table('session_reply', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_session_reply_resident_id'), ['resident_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_reply_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_reply_volunteer_id'), ['volunteer_id'], unique=False)
 
     op.create_table('session_topic',
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -467,6 +539,18 @@ def downgrade():
 
     op.drop_table('session_volunteer')
     op.drop_table('session_topic')
+    with op.batch_alter_table('session_reply', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_session_reply_volunteer_id'))
+        batch_op.drop_index(batch_op.f('ix_session_reply_session_id'))
+        batch_op.drop_index(batch_op.f('ix_session_reply_resident_id'))
+
+    op.drop_table('session_reply')
+    with op.batch_alter_table('no_show', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_no_show_volunteer_id'))
+        batch_op.drop_index(batch_op.f('ix_no_show_session_id'))
+        batch_op.drop_index(batch_op.f('ix_no_show_resident_id'))
+
+    op.drop_table('no_show')
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enrollment_session_id'))
         batch_op.drop_index(batch_op.f('ix_enrollment_resident_id'))
@@ -475,6 +559,7 @@ def downgrade():
     with op.batch_alter_table('session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_session_series_id'))
         batch_op.drop_index(batch_op.f('ix_session_request_id'))
+        batch_op.drop_index(batch_op.f('ix_session_place_key'))
         batch_op.drop_index('ix_session_group_starts')
 
     op.drop_table('session')
@@ -536,6 +621,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_household_group_id'))
 
     op.drop_table('household')
+    op.drop_table('calendar_feed')
     op.drop_table('volunteer_profile')
     with op.batch_alter_table('skill', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_skill_topic_id'))
