@@ -10,11 +10,11 @@ from app.models.residents import Consent, ConsentMethod, Gender, Resident
 from app.models.sessions import (Enrollment, EnrollmentStatus, Session, SessionKind,
                                  SessionStatus, SessionVolunteer, VolunteerRole)
 from app.models.topics import CompetenceArea, Skill, Topic
-from app.models.volunteers import VolunteerArea, VolunteerKind, VolunteerProfile
+from app.models.volunteers import HandBack, VolunteerArea, VolunteerKind, VolunteerProfile
 
 __all__ = [
     "AuditEvent", "CompetenceArea", "Consent", "ConsentMethod", "Enrollment", "EnrollmentStatus", "Gender",
-    "Group", "HelpRequest", "Household", "Indicator", "Membership", "OutboxMessage", "OutboxStatus", "Outcome", "Place",
+    "Group", "HandBack", "HelpRequest", "Household", "Indicator", "Membership", "OutboxMessage", "OutboxStatus", "Outcome", "Place",
     "RequestStatus", "Resident", "Role", "Session", "SessionKind", "SessionStatus",
     "SessionVolunteer", "Skill", "Target", "Topic", "User", "VolunteerArea", "VolunteerKind",
     "VolunteerProfile", "VolunteerRole", "Ward",
