@@ -48,6 +48,9 @@ class DayField(DateField):
         super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
 
     def process_formdata(self, valuelist):
+        if not valuelist or not " ".join(valuelist).strip():
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
@@ -98,10 +101,11 @@ class ProfileForm(FlaskForm):
         NumberRange(min=1, max=20, message=_l("Số buổi mỗi tuần từ 1 đến 20."))])
     paused_until = DayField(_l("Tạm nghỉ đến hết ngày (để trống nếu vẫn nhận yêu cầu)"),
                              validators=[Optional()])
+    # No Optional(): it would stop the checks below that tie the two fields together.
     guardian_consent_by = StringField(
         _l("Người đồng ý cho bạn tham gia (cha, mẹ, người giám hộ hoặc nhà trường)"),
-        validators=[Optional(), max_length(200)])
-    guardian_consent_on = DayField(_l("Ngày đồng ý"), validators=[Optional(), not_in_future])
+        validators=[max_length(200)])
+    guardian_consent_on = DayField(_l("Ngày đồng ý"), validators=[not_in_future])
 
     def __init__(self, *args, verified: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,8 +152,8 @@ class VerifyForm(FlaskForm):
         validators=[required(_l("Vui lòng xác nhận bạn đã gặp và xem giấy tờ."))])
     guardian_consent_by = StringField(
         _l("Người đồng ý (cha, mẹ, người giám hộ hoặc nhà trường)"),
-        validators=[Optional(), max_length(200)])
-    guardian_consent_on = DayField(_l("Ngày đồng ý"), validators=[Optional(), not_in_future])
+        validators=[max_length(200)])
+    guardian_consent_on = DayField(_l("Ngày đồng ý"), validators=[not_in_future])
 
     def __init__(self, *args, needs_consent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
