@@ -67,8 +67,8 @@ def test_the_proposal_serves_as_many_as_capacity_allows_and_never_sends_a_minor_
     chosen = {row.request.code: row.proposed for row in proposal.rows if row.proposed}
     assert len(chosen) == 5  # capacities 2 + 1 + 2, six requests
     per_volunteer = Counter(p.id for p in chosen.values())
-    for volunteer in people.values():
-        assert per_volunteer[volunteer.volunteer_profile.id] <= volunteer.volunteer_profile.weekly_capacity
+    for volunteer in (person.volunteer_profile for person in people.values()):
+        assert per_volunteer[volunteer.id] <= volunteer.weekly_capacity
     lan = people["lan"].volunteer_profile.id
     assert all(p.id != lan for code, p in chosen.items() if requests[code].place == Place.HOME)
     assert chosen["BANK01"].id == people["minh"].volunteer_profile.id  # only Minh teaches it

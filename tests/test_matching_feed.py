@@ -229,7 +229,8 @@ def test_handing_back_returns_the_request_to_the_queue_and_tells_the_leader(
     assert db.session.scalar(select(HandBack.reason)) == "Em bị ốm tuần này."
     told = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "request_returned"))
     assert told.recipient_user_id == n.leader.id
-    assert told.context["reason"] == "Em bị ốm tuần này." and told.context["request_code"] == "BINH7K"
+    assert told.context["reason"] == "Em bị ốm tuần này."
+    assert told.context["request_code"] == "BINH7K"
     # It is no longer offered to the one who gave it back.
     assert f"/yeu-cau-gan-ban/{request.id}/nhan" not in client.get("/yeu-cau-gan-ban").get_data(
         as_text=True)

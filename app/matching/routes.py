@@ -1,6 +1,8 @@
 """Routes of the matching area: "Yêu cầu gần bạn", accept, hand back, suggestions, batch."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,9 +24,11 @@ MAX_BATCH_FIELDS = 5000
 
 @bp.context_processor
 def _helpers():
-    return {"now": utcnow(), "resident_label": resident_label, "can_see_personal_data": can_see_personal_data,
-            "describe_times": describe, "Place": Place, "RequestStatus": RequestStatus,
-            "place_labels": place_labels()}
+    # Pages of the batch describe thousands of time masks: translate each mask once.
+    return {"now": utcnow(), "resident_label": resident_label,
+            "can_see_personal_data": can_see_personal_data,
+            "describe_times": lru_cache(maxsize=None)(describe), "Place": Place,
+            "RequestStatus": RequestStatus, "place_labels": place_labels()}
 
 
 def place_labels() -> dict:

@@ -192,6 +192,13 @@ class Assessment:
         self.total = self.base + self.load
 
     # --- one pair ---------------------------------------------------------------------------
+    def _phrase(self, key, make):
+        """Translated phrases repeat across thousands of pairs: translate each once."""
+        cache = self.__dict__.setdefault("_phrases", {})
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
     def failures(self, i: int, j: int, ignore: Sequence[str] = ()) -> list[str]:
         return [name for name in RULES if name not in ignore and not self.rules[name][i, j]]
 
@@ -213,12 +220,13 @@ class Assessment:
         load_part = int(load_points(current, v.capacity))
         reasons: list[str] = []
         if self.same_group[i, j]:
-            reasons.append(_("cùng tổ"))
+            reasons.append(self._phrase("group", lambda: _("cùng tổ")))
         elif self.same_ward[i, j]:
-            reasons.append(_("cùng phường"))
-        words = describe_times(int(self.overlap[i, j]))
+            reasons.append(self._phrase("ward", lambda: _("cùng phường")))
+        mask = int(self.overlap[i, j])
+        words = self._phrase(("times", mask), lambda: describe_times(mask))
         if words:
-            reasons.append(_("rảnh %(times)s", times=words))
+            reasons.append(self._phrase(("free", mask), lambda: _("rảnh %(times)s", times=words)))
         topic_names = topic_names or {}
         taught = [(topic_names.get(t, "?"), v.experience.get(t, 0))
                   for t in sorted(r.topic_ids) if v.experience.get(t, 0)]

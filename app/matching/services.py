@@ -35,7 +35,7 @@ from app.volunteers.services import (HELD_REQUEST_STATES, leaders_for_groups, lo
                                      weekly_load)
 
 FEED_LIMIT = 50
-OPTIONS_PER_ROW = 8
+OPTIONS_PER_ROW = 6
 
 
 class Refused(Exception):
@@ -299,6 +299,12 @@ def assign_request(by: User, request_id: int, volunteer_id: int) -> HelpRequest:
 
 
 def take_request(request_id: int, volunteer_id: int, *, by: User) -> HelpRequest:
+    """Give an open request to a volunteer, or raise `Refused` with the reason.
+
+    A volunteer under 18 takes a home visit only together with the adult volunteer a leader
+    paired them with (`VolunteerProfile.adult_partner_id`): that adult is recorded on the
+    request as `companion_volunteer_id`, is told, and counts it in their own weekly load.
+    """
     help_request = db.session.get(HelpRequest, request_id)
     profile = db.session.get(VolunteerProfile, volunteer_id)
     if help_request is None or profile is None:

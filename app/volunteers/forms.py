@@ -87,6 +87,7 @@ def youngest_birth_year() -> int:
 
 class ProfileForm(FlaskForm):
     kind = SelectField(_l("Bạn là"), choices=[(k.value, v) for k, v in KIND_LABELS.items()],
+                       validate_choice=False,
                        validators=[required(_l("Vui lòng chọn bạn là ai."))])
     organisation = StringField(_l("Trường / cơ quan / chi đoàn"),
                                validators=[Optional(), max_length(200)])
@@ -110,6 +111,10 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, verified: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.verified = verified
+
+    def validate_kind(self, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Lựa chọn không hợp lệ, vui lòng chọn lại."))
 
     def validate_birth_year(self, field):
         if self.verified or field.errors:

@@ -38,7 +38,8 @@ def _error_message(key: str) -> str:
                       "hồ sơ trước."),
         "not_in_scope": _("Bạn chỉ quản lý được tình nguyện viên thuộc tổ hoặc phường của mình."),
         "not_minor": _("Chỉ tình nguyện viên dưới 18 tuổi mới cần người lớn đi cùng."),
-        "partner_not_adult": _("Người đi cùng phải là tình nguyện viên người lớn đã được xác minh."),
+        "partner_not_adult": _("Người đi cùng phải là tình nguyện viên người lớn đã được "
+                               "xác minh."),
         "birth_year_required": _("Vui lòng nhập năm sinh."),
     }.get(key, _("Không thực hiện được. Vui lòng thử lại."))
 
