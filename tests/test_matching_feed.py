@@ -301,3 +301,17 @@ def test_remote_help_is_described_in_words_with_the_contact(client, auth, make, 
     auth.login(minh.phone)
     _response, body = page(client, f"/yeu-cau-gan-ban/{request.id}")
     assert "Phạm Thị Lan" in body and "Qua điện thoại / gọi video" in body
+
+
+def test_an_unverified_volunteer_holding_a_request_still_sees_no_contact(client, auth, make, db):
+    n = neighbourhood(make)
+    long = make.volunteer("Vũ Đức Long", verified=False, topics=[n.zalo], groups=[n.group3])
+    request = make.request(n.binh, topics=[n.zalo], status=RequestStatus.ASSIGNED,
+                           volunteer_id=long.volunteer_profile.id)
+    make.commit()
+    auth.login(long.phone)
+    _response, body = page(client, f"/yeu-cau-gan-ban/{request.id}")
+    assert "Bà B. · Tổ dân phố số 3" in body
+    assert "Nguyễn Thị Bình" not in body and "tel:" + n.binh.phone not in body
+    assert "12 ngõ Hàng Gai" not in body
+    assert db.session.scalar(select(AuditEvent.id)) is None  # nothing personal was read
