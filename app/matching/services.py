@@ -178,9 +178,7 @@ def topic_names(topic_ids: Iterable[int]) -> dict[int, str]:
                 .all())
 
 
-def _all_topic_ids(requests: Sequence[HelpRequest | RequestFacts]) -> set[int]:
-    if requests and isinstance(requests[0], RequestFacts):
-        return {t for r in requests for t in r.topic_ids}
+def _all_topic_ids(requests: Sequence[HelpRequest]) -> set[int]:
     return {t.id for r in requests for t in r.topics}
 
 
@@ -494,7 +492,7 @@ def propose_for_ward(user, ward: Ward) -> Proposal:
     requests = _ward_open_requests(group_ids)
     profiles = volunteers_serving(group_ids, [ward.id])
     r_facts = request_facts(requests)
-    topic_ids = _all_topic_ids(r_facts)
+    topic_ids = {t for facts in r_facts for t in facts.topic_ids}
     v_facts = volunteer_facts(profiles, topic_ids=topic_ids)
     assessment = Assessment(r_facts, v_facts, minors_at_home_with_partner=False)
     pairs = optimal_pairs(assessment.eligible, assessment.base, assessment.load_now,
@@ -547,14 +545,16 @@ def apply_batch(user, ward: Ward, choices: Mapping[int, int | None]) -> BatchRep
     requests = {r.id: r for r in db.session.scalars(
         select(HelpRequest).where(HelpRequest.id.in_(set(wanted)))
         .execution_options(populate_existing=True))}
-    ordered = sorted(wanted, key=lambda rid: (requests[rid].created_at, rid)
-                     if rid in requests else (utcnow(), rid))
-    present = [requests[rid] for rid in ordered if rid in requests]
+    # The longest waiting first, so that a full volunteer leaves the newest requests open.
+    present = sorted(requests.values(), key=lambda r: (r.created_at, r.id))
+    ordered = [r.id for r in present] + sorted(set(wanted) - set(requests))
     volunteer_list = list(profiles.values())
-    v_facts = volunteer_facts(volunteer_list, topic_ids=_all_topic_ids(present))
+    r_facts = request_facts(present)
+    v_facts = volunteer_facts(volunteer_list,
+                              topic_ids={t for facts in r_facts for t in facts.topic_ids})
     column = {p.id: j for j, p in enumerate(volunteer_list)}
     row = {r.id: i for i, r in enumerate(present)}
-    assessment = Assessment(request_facts(present), v_facts, minors_at_home_with_partner=False)
+    assessment = Assessment(r_facts, v_facts, minors_at_home_with_partner=False)
     running = {p.id: f.load for p, f in zip(volunteer_list, v_facts)}
 
     for request_id in ordered:
