@@ -19,7 +19,9 @@ ACTIVE_SESSION_STATES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
 def volunteer_is_assigned_to(profile, resident: Resident) -> bool:
     """An open assignment links this volunteer and this resident (a request or a session)."""
     by_request = exists().where(
-        HelpRequest.resident_id == resident.id, HelpRequest.volunteer_id == profile.id,
+        HelpRequest.resident_id == resident.id,
+        (HelpRequest.volunteer_id == profile.id)
+        | (HelpRequest.companion_volunteer_id == profile.id),  # the adult on a minor's visit
         HelpRequest.status.in_(ASSIGNED_REQUEST_STATES))
     by_session = exists().where(
         SessionVolunteer.volunteer_id == profile.id,

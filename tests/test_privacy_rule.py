@@ -51,3 +51,14 @@ def test_a_volunteer_in_a_session_with_the_resident_sees_the_contact(make):
     make.db.session.add(Enrollment(session_id=session.id, resident_id=binh.id))
     make.commit()
     assert can_see_personal_data(minh, binh)
+
+
+def test_the_adult_paired_with_a_minor_on_a_home_visit_sees_the_contact(make):
+    group = make.group()
+    binh = make.resident(group)
+    minor = make.volunteer("Lê Thu Hà", groups=[group], birth_year=2010)
+    adult = make.volunteer("Trần Văn Minh", groups=[group])
+    make.request(binh, status=RequestStatus.ASSIGNED, volunteer_id=minor.volunteer_profile.id,
+                 companion_volunteer_id=adult.volunteer_profile.id)
+    make.commit()
+    assert can_see_personal_data(adult, binh)

@@ -115,6 +115,21 @@ def test_a_volunteer_under_18_is_not_sent_to_a_home_alone(client, auth, make, db
     assert accepted.status_code == 303
 
 
+def test_a_minor_paired_with_an_adult_visits_a_home_together(client, auth, make, db, scene):
+    student = make.volunteer("Phạm Thu Hà", birth_year=2010, groups=[scene.group])
+    other = make.resident(scene.group, name="Đỗ Văn Nam")
+    request = assigned_request(make, other, student)
+    request.companion_volunteer_id = scene.minh.volunteer_profile.id
+    make.commit()
+    auth.login(student.phone)
+    day = next_local_day(SATURDAY)
+    response = propose(client, request.id, time_form(day, "9:00", "10:00", place="home"))
+    assert response.status_code == 303
+    session = db.session.scalar(select(Session).where(Session.request_id == request.id))
+    team = {sv.volunteer_id: sv.role.value for sv in session.volunteers}
+    assert team == {student.volunteer_profile.id: "lead", scene.minh.volunteer_profile.id: "helper"}
+
+
 def test_only_the_assigned_volunteer_or_a_leader_can_propose(client, auth, make, scene):
     other = make.volunteer("Vũ Đức Long", groups=[scene.group])
     make.commit()

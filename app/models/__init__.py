@@ -12,14 +12,14 @@ from app.models.sessions import (CalendarFeed, Enrollment, EnrollmentStatus, NoS
                                  NoShowStatus, ReplyAnswer, Session, SessionKind, SessionReply,
                                  SessionStatus, SessionVolunteer, VolunteerRole)
 from app.models.topics import CompetenceArea, Skill, Topic
-from app.models.volunteers import VolunteerArea, VolunteerKind, VolunteerProfile
+from app.models.volunteers import HandBack, VolunteerArea, VolunteerKind, VolunteerProfile
 
 __all__ = [
     "AuditEvent", "CalendarFeed", "CompetenceArea", "Consent", "ConsentMethod",
-    "DeliveryAttempt", "Enrollment", "EnrollmentStatus", "Gender", "Group", "HelpRequest",
-    "Household", "Indicator", "Membership", "NoShow", "NoShowStatus", "NotificationPreference",
-    "NotifyChannel", "OutboxMessage", "OutboxStatus", "Outcome", "Place", "ReplyAnswer",
-    "RequestStatus", "Resident", "Role", "Session", "SessionKind", "SessionReply",
-    "SessionStatus", "SessionVolunteer", "Skill", "Target", "Topic", "User", "VolunteerArea",
-    "VolunteerKind", "VolunteerProfile", "VolunteerRole", "Ward",
+    "DeliveryAttempt", "Enrollment", "EnrollmentStatus", "Gender", "Group", "HandBack",
+    "HelpRequest", "Household", "Indicator", "Membership", "NoShow", "NoShowStatus",
+    "NotificationPreference", "NotifyChannel", "OutboxMessage", "OutboxStatus", "Outcome",
+    "Place", "ReplyAnswer", "RequestStatus", "Resident", "Role", "Session", "SessionKind",
+    "SessionReply", "SessionStatus", "SessionVolunteer", "Skill", "Target", "Topic", "User",
+    "VolunteerArea", "VolunteerKind", "VolunteerProfile", "VolunteerRole", "Ward",
 ]

@@ -57,6 +57,9 @@ class HelpRequest(db.Model):
         enum_column(ConsentMethod, "consent_method"), default=ConsentMethod.ONLINE)
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_profile.id"),
                                                      index=True)
+    # The adult who goes along when the volunteer is under 18 and the visit is at home.
+    companion_volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteer_profile.id"), index=True)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
@@ -65,6 +68,7 @@ class HelpRequest(db.Model):
     resident = relationship("Resident", backref=db.backref("requests", lazy="dynamic"))
     group = relationship("Group")
     topics = relationship("Topic", secondary=request_topic, order_by="Topic.position")
-    volunteer = relationship("VolunteerProfile")
+    volunteer = relationship("VolunteerProfile", foreign_keys=[volunteer_id])
+    companion = relationship("VolunteerProfile", foreign_keys=[companion_volunteer_id])
     created_by = relationship("User")
     follow_up_of = relationship("HelpRequest", remote_side=[id])

@@ -52,11 +52,19 @@ class VolunteerProfile(db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_reason: Mapped[str | None] = mapped_column(String(300))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # A volunteer under 18 never visits a home alone: the adult volunteer a leader paired
+    # them with goes along (HelpRequest.companion_volunteer_id).
+    adult_partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteer_profile.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user = relationship("User", foreign_keys=[user_id], backref=db.backref(
         "volunteer_profile", uselist=False))
     verified_by = relationship("User", foreign_keys=[verified_by_id])
+    revoked_by = relationship("User", foreign_keys=[revoked_by_id])
+    adult_partner = relationship("VolunteerProfile", remote_side=[id],
+                                 foreign_keys=[adult_partner_id])
     topics = relationship("Topic", secondary=volunteer_topic, order_by="Topic.position")
     areas: Mapped[list["VolunteerArea"]] = relationship(
         back_populates="volunteer", cascade="all, delete-orphan")
@@ -73,6 +81,10 @@ class VolunteerProfile(db.Model):
 
     def is_paused(self, today: date | None = None) -> bool:
         return self.paused_until is not None and self.paused_until >= (today or date.today())
+
+    @property
+    def has_guardian_consent(self) -> bool:
+        return bool(self.guardian_consent_by) and self.guardian_consent_on is not None
 
 
 class VolunteerArea(db.Model):
@@ -93,3 +105,20 @@ class VolunteerArea(db.Model):
     volunteer: Mapped[VolunteerProfile] = relationship(back_populates="areas")
     ward = relationship("Ward")
     group = relationship("Group")
+
+
+class HandBack(db.Model):
+    """A volunteer gave an accepted request back, with their reason (kept as history)."""
+
+    __tablename__ = "hand_back"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_request.id", ondelete="CASCADE"),
+                                            index=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer_profile.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    request = relationship("HelpRequest")
+    volunteer = relationship("VolunteerProfile")

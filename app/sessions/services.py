@@ -501,7 +501,8 @@ def check_proposal(help_request: HelpRequest, starts_at, ends_at, place: Place |
     if volunteer is None:
         checks.add("_", _("Yêu cầu này chưa có tình nguyện viên nhận."))
         return checks
-    if place == Place.HOME and volunteer.is_minor():
+    companion = help_request.companion  # the adult paired with a minor for a home visit
+    if place == Place.HOME and volunteer.is_minor() and companion is None:
         checks.add("place", _("Tình nguyện viên dưới 18 tuổi không đến nhà người dân một mình. "
                               "Hãy chọn nhà văn hóa hoặc gọi điện / video, hoặc nhờ tổ trưởng "
                               "ghép thêm một tình nguyện viên người lớn."))
@@ -511,7 +512,8 @@ def check_proposal(help_request: HelpRequest, starts_at, ends_at, place: Place |
         windows = ", ".join(describe(help_request.preferred_times)) or _("6:00–22:00")
         checks.add("starts", _("Giờ này nằm ngoài thời gian người dân chọn (%(windows)s). "
                                "Vui lòng chọn giờ trong các khung đó.", windows=windows))
-    for conflict in find_conflicts(starts_at, ends_at, volunteers=[volunteer],
+    team = [volunteer] + ([companion] if companion is not None else [])
+    for conflict in find_conflicts(starts_at, ends_at, volunteers=team,
                                    residents=[help_request.resident], exclude=exclude,
                                    viewer=viewer):
         checks.add("starts", conflict.message)
@@ -535,7 +537,8 @@ def propose_session(actor: User, help_request: HelpRequest, starts_at: datetime,
     volunteer = help_request.volunteer
     if volunteer is None:
         raise SchedulingError(_("Yêu cầu này chưa có tình nguyện viên nhận."))
-    _lock(VolunteerProfile, [volunteer.id])
+    companion = help_request.companion
+    _lock(VolunteerProfile, [volunteer.id, getattr(companion, "id", None)])
     _lock(Resident, [help_request.resident_id])
     if active_session_of(help_request) is not None:
         raise SchedulingError(_("Yêu cầu này đã có lịch. Hãy đổi lịch buổi đó thay vì đề xuất "
@@ -556,6 +559,9 @@ def propose_session(actor: User, help_request: HelpRequest, starts_at: datetime,
         created_by_id=actor.id, topics=list(help_request.topics))
     session.volunteers.append(SessionVolunteer(volunteer_id=volunteer.id,
                                                role=VolunteerRole.LEAD))
+    if companion is not None:
+        session.volunteers.append(SessionVolunteer(volunteer_id=companion.id,
+                                                   role=VolunteerRole.HELPER))
     db.session.add(session)
     db.session.flush()
     enroll(session, help_request.resident, request=help_request, check_conflicts=False)

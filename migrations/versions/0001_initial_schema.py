@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 22:02:04.756345
+Create Date: 2026-11-25 22:05:56.152484
 
 """
 from alembic import op
@@ -108,9 +108,13 @@ def upgrade():
     sa.Column('verified_by_id', sa.Integer(), nullable=True),
     sa.Column('revoked_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_reason', sa.String(length=300), nullable=True),
+    sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.Column('adult_partner_id', sa.Integer(), nullable=True),
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('birth_year >= 1900 AND birth_year <= 2100', name=op.f('ck_volunteer_profile_birth_year_range')),
     sa.CheckConstraint('weekly_capacity >= 0 AND weekly_capacity <= 50', name=op.f('ck_volunteer_profile_capacity_range')),
+    sa.ForeignKeyConstraint(['adult_partner_id'], ['volunteer_profile.id'], name=op.f('fk_volunteer_profile_adult_partner_id_volunteer_profile'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['revoked_by_id'], ['user_account.id'], name=op.f('fk_volunteer_profile_revoked_by_id_user_account')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_volunteer_profile_user_id_user_account'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['verified_by_id'], ['user_account.id'], name=op.f('fk_volunteer_profile_verified_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_profile')),
@@ -278,10 +282,12 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('consent_method', sa.Enum('online', 'in_person', 'phone', name='consent_method', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('volunteer_id', sa.Integer(), nullable=True),
+    sa.Column('companion_volunteer_id', sa.Integer(), nullable=True),
     sa.Column('assigned_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancel_reason', sa.String(length=300), nullable=True),
     sa.Column('follow_up_of_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['companion_volunteer_id'], ['volunteer_profile.id'], name=op.f('fk_help_request_companion_volunteer_id_volunteer_profile')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_help_request_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['follow_up_of_id'], ['help_request.id'], name=op.f('fk_help_request_follow_up_of_id_help_request')),
     sa.ForeignKeyConstraint(['group_id'], ['residential_group.id'], name=op.f('fk_help_request_group_id_residential_group')),
@@ -291,6 +297,7 @@ def upgrade():
     sa.UniqueConstraint('code', name=op.f('uq_help_request_code'))
     )
     with op.batch_alter_table('help_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_help_request_companion_volunteer_id'), ['companion_volunteer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_help_request_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_help_request_group_status', ['group_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_help_request_resident_id'), ['resident_id'], unique=False)
@@ -366,6 +373,20 @@ def upgrade():
     )
     with op.batch_alter_table('delivery_attempt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_delivery_attempt_message_id'), ['message_id'], unique=False)
+
+    op.create_table('hand_back',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('volunteer_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=300), nullable=False),
+    sa.Column('at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['request_id'], ['help_request.id'], name=op.f('fk_hand_back_request_id_help_request'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer_profile.id'], name=op.f('fk_hand_back_volunteer_id_volunteer_profile'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hand_back'))
+    )
+    with op.batch_alter_table('hand_back', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hand_back_request_id'), ['request_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hand_back_volunteer_id'), ['volunteer_id'], unique=False)
 
     op.create_table('request_topic',
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -564,6 +585,11 @@ def downgrade():
 
     op.drop_table('session')
     op.drop_table('request_topic')
+    with op.batch_alter_table('hand_back', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hand_back_volunteer_id'))
+        batch_op.drop_index(batch_op.f('ix_hand_back_request_id'))
+
+    op.drop_table('hand_back')
     with op.batch_alter_table('delivery_attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_attempt_message_id'))
 
@@ -581,6 +607,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_help_request_resident_id'))
         batch_op.drop_index('ix_help_request_group_status')
         batch_op.drop_index(batch_op.f('ix_help_request_created_at'))
+        batch_op.drop_index(batch_op.f('ix_help_request_companion_volunteer_id'))
 
     op.drop_table('help_request')
     with op.batch_alter_table('consent', schema=None) as batch_op:

@@ -1,0 +1,593 @@
+"""Matching: the feed of a volunteer, accept and assign, hand back, suggestions, the batch.
+
+The database decides who gets a request: every taking is one conditional UPDATE
+(`WHERE status = 'open' AND volunteer_id IS NULL`), so of many simultaneous accepts
+exactly one changes a row. A volunteer's capacity is weighed after locking their
+profile row (`lock_volunteers`), so one volunteer's simultaneous accepts queue up.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import numpy as np
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import case, exists, func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.i18n import today_local
+from app.matching.optimize import optimal_pairs
+from app.matching.scoring import Assessment, RequestFacts, Score, VolunteerFacts
+from app.models import (Group, HandBack, HelpRequest, Place, RequestStatus, Session,
+                        SessionStatus, SessionVolunteer, Topic, User, VolunteerArea,
+                        VolunteerProfile, Ward)
+from app.models.requests import request_topic
+from app.models.sessions import session_topic
+from app.models.types import utcnow
+from app.models.volunteers import volunteer_topic
+from app.notify.outbox import notify
+from app.permissions import deny
+from app.volunteers.services import (HELD_REQUEST_STATES, leaders_for_groups, lock_volunteers,
+                                     weekly_load)
+
+FEED_LIMIT = 50
+OPTIONS_PER_ROW = 6
+
+
+class Refused(Exception):
+    """A request could not be taken or given back; `reason` is a rule name or one of
+    "taken", "not_found", "not_held", "scheduled"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def refusal_message(reason: str, *, yourself: bool = True) -> str:
+    """Kind words for a refusal, to the volunteer themself or to the leader assigning."""
+    if yourself:
+        messages = {
+            "taken": _("Rất tiếc, một bạn tình nguyện viên khác vừa nhận yêu cầu này trước bạn. "
+                       "Cảm ơn bạn! Danh sách đã được cập nhật, mời bạn chọn yêu cầu khác."),
+            "not_found": _("Yêu cầu này không còn nữa. Danh sách đã được cập nhật."),
+            "verified": _("Bạn cần được tổ trưởng hoặc cán bộ phường xác minh trước khi nhận "
+                          "hỗ trợ người dân."),
+            "active": _("Bạn đang tạm nghỉ. Hãy bỏ tạm nghỉ trong hồ sơ để nhận yêu cầu."),
+            "consent": _("Bạn dưới 18 tuổi: cần có sự đồng ý của cha mẹ hoặc nhà trường được "
+                         "ghi nhận trước khi nhận yêu cầu."),
+            "capacity": _("Tuần này bạn đã đủ số buổi đã đăng ký. Cảm ơn bạn! Bạn có thể tăng "
+                          "số buổi mỗi tuần trong hồ sơ."),
+            "area": _("Yêu cầu này không thuộc tổ hoặc phường bạn phụ trách."),
+            "topic": _("Yêu cầu này không thuộc chủ đề bạn hướng dẫn."),
+            "time": _("Bạn không rảnh vào thời gian người dân mong muốn."),
+            "home": _("Bạn dưới 18 tuổi nên không đến nhà một mình: cần một tình nguyện viên "
+                      "người lớn đi cùng. Hãy nhờ tổ trưởng ghép cặp cho bạn."),
+            "not_held": _("Yêu cầu này không do bạn phụ trách."),
+            "scheduled": _("Yêu cầu đã có lịch hẹn. Hãy hủy buổi hẹn trước hoặc báo tổ trưởng."),
+        }
+    else:
+        messages = {
+            "taken": _("Yêu cầu này vừa được một tình nguyện viên khác nhận."),
+            "not_found": _("Không tìm thấy yêu cầu hoặc tình nguyện viên."),
+            "verified": _("Tình nguyện viên này chưa được xác minh."),
+            "active": _("Tình nguyện viên này đang tạm nghỉ."),
+            "consent": _("Tình nguyện viên dưới 18 tuổi chưa có sự đồng ý của cha mẹ hoặc nhà "
+                         "trường."),
+            "capacity": _("Tình nguyện viên này đã đủ số buổi trong tuần."),
+            "area": _("Tình nguyện viên này không phụ trách tổ hoặc phường của yêu cầu."),
+            "topic": _("Tình nguyện viên này không hướng dẫn chủ đề của yêu cầu."),
+            "time": _("Tình nguyện viên này không rảnh vào thời gian người dân mong muốn."),
+            "home": _("Tình nguyện viên dưới 18 tuổi không đến nhà một mình: cần một người lớn "
+                      "được ghép cặp đi cùng."),
+        }
+    return messages.get(reason, messages["not_found"])
+
+
+# --- facts --------------------------------------------------------------------------------
+def request_facts(requests: Sequence[HelpRequest]) -> list[RequestFacts]:
+    """Facts of many requests in three queries."""
+    ids = [r.id for r in requests]
+    topics: dict[int, set[int]] = defaultdict(set)
+    wards: dict[int, int] = {}
+    if ids:
+        for request_id, topic_id in db.session.execute(select(
+                request_topic.c.request_id, request_topic.c.topic_id)
+                .where(request_topic.c.request_id.in_(ids))):
+            topics[request_id].add(topic_id)
+        wards = dict(db.session.execute(select(Group.id, Group.ward_id).where(
+            Group.id.in_({r.group_id for r in requests}))).all())
+    return [RequestFacts(id=r.id, group_id=r.group_id, ward_id=wards[r.group_id],
+                         topic_ids=frozenset(topics[r.id]), preferred_times=r.preferred_times,
+                         at_home=r.place == Place.HOME) for r in requests]
+
+
+def volunteer_facts(profiles: Sequence[VolunteerProfile], *, topic_ids: Iterable[int] = (),
+                    today: date | None = None) -> list[VolunteerFacts]:
+    """Facts of many volunteers in a handful of queries (areas, topics, load, experience
+    with `topic_ids`, and whether a minor's adult partner could come along)."""
+    today = today or today_local()
+    ids = [p.id for p in profiles]
+    if not ids:
+        return []
+    partner_ids = {p.adult_partner_id for p in profiles
+                   if p.adult_partner_id and p.is_minor(today)}
+    partners = {p.id: p for p in db.session.scalars(
+        select(VolunteerProfile).where(VolunteerProfile.id.in_(partner_ids or {-1}))
+        .options(selectinload(VolunteerProfile.user)))}
+    load = weekly_load(set(ids) | partner_ids, today)
+
+    groups: dict[int, set[int]] = defaultdict(set)
+    wards: dict[int, set[int]] = defaultdict(set)
+    for volunteer_id, group_id, ward_id in db.session.execute(select(
+            VolunteerArea.volunteer_id, VolunteerArea.group_id, VolunteerArea.ward_id)
+            .where(VolunteerArea.volunteer_id.in_(ids))):
+        if group_id:
+            groups[volunteer_id].add(group_id)
+        if ward_id:
+            wards[volunteer_id].add(ward_id)
+    taught: dict[int, set[int]] = defaultdict(set)
+    for volunteer_id, topic_id in db.session.execute(select(
+            volunteer_topic.c.volunteer_id, volunteer_topic.c.topic_id)
+            .where(volunteer_topic.c.volunteer_id.in_(ids))):
+        taught[volunteer_id].add(topic_id)
+    experience = experience_with(ids, topic_ids)
+
+    def available(partner: VolunteerProfile | None) -> bool:
+        return (partner is not None and partner.is_verified and partner.user.active
+                and not partner.is_minor(today) and not partner.is_paused(today)
+                and load[partner.id] < partner.weekly_capacity)
+
+    return [VolunteerFacts(
+        id=p.id, group_ids=frozenset(groups[p.id]), ward_ids=frozenset(wards[p.id]),
+        topic_ids=frozenset(taught[p.id]), availability=p.availability,
+        capacity=p.weekly_capacity, load=load[p.id], verified=p.is_verified and p.user.active,
+        paused=p.is_paused(today), minor=p.is_minor(today), consent=p.has_guardian_consent,
+        partner_available=p.is_minor(today) and available(partners.get(p.adult_partner_id)),
+        experience=experience.get(p.id, {})) for p in profiles]
+
+
+def experience_with(volunteer_ids: Iterable[int],
+                    topic_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """Finished sessions per volunteer and topic: {volunteer_id: {topic_id: count}}."""
+    volunteer_ids, topic_ids = set(volunteer_ids), set(topic_ids)
+    result: dict[int, dict[int, int]] = defaultdict(dict)
+    if not volunteer_ids or not topic_ids:
+        return result
+    rows = db.session.execute(
+        select(SessionVolunteer.volunteer_id, session_topic.c.topic_id, func.count())
+        .join(Session, Session.id == SessionVolunteer.session_id)
+        .join(session_topic, session_topic.c.session_id == Session.id)
+        .where(Session.status == SessionStatus.DONE,
+               SessionVolunteer.volunteer_id.in_(volunteer_ids),
+               session_topic.c.topic_id.in_(topic_ids))
+        .group_by(SessionVolunteer.volunteer_id, session_topic.c.topic_id))
+    for volunteer_id, topic_id, count in rows:
+        result[volunteer_id][topic_id] = count
+    return result
+
+
+def topic_names(topic_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(topic_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Topic.id, Topic.short_name).where(Topic.id.in_(ids)))
+                .all())
+
+
+def _all_topic_ids(requests: Sequence[HelpRequest]) -> set[int]:
+    return {t.id for r in requests for t in r.topics}
+
+
+# --- loaders --------------------------------------------------------------------------------
+def profile_of(user) -> VolunteerProfile | None:
+    return getattr(user, "volunteer_profile", None)
+
+
+def get_held_request_for(user, request_id: int) -> HelpRequest:
+    """A request this volunteer holds (as the volunteer or the adult companion)."""
+    help_request = db.session.get(HelpRequest, request_id)
+    if help_request is None:
+        abort(404)
+    profile = profile_of(user)
+    if profile is None or profile.id not in (help_request.volunteer_id,
+                                             help_request.companion_volunteer_id):
+        deny(f"request {request_id} not held")
+    return help_request
+
+
+def get_request_to_manage(user, request_id: int) -> HelpRequest:
+    """A request of a group this leader or official manages."""
+    help_request = db.session.get(HelpRequest, request_id)
+    if help_request is None:
+        abort(404)
+    if not user.can_manage_group(help_request.group):
+        deny(f"request {request_id} out of scope")
+    return help_request
+
+
+# --- the volunteer's feed -----------------------------------------------------------------
+@dataclass
+class FeedItem:
+    request: HelpRequest
+    score: Score
+    same_group: bool
+
+
+@dataclass
+class Feed:
+    profile: VolunteerProfile | None
+    items: list[FeedItem] = field(default_factory=list)
+    held: list[HelpRequest] = field(default_factory=list)
+    load: int = 0
+    blocked: str | None = None   # "no_profile", "verified", "active", "consent"
+    at_capacity: bool = False
+
+
+def open_requests_near(profile: VolunteerProfile | None) -> Feed:
+    """Open requests that fit the volunteer: nearest first (their group, then their ward),
+    then the longest waiting. Empty, with the reason, for those who cannot take any."""
+    feed = Feed(profile=profile)
+    if profile is None:
+        feed.blocked = "no_profile"
+        return feed
+    feed.held = list(db.session.scalars(
+        select(HelpRequest).where(or_(HelpRequest.volunteer_id == profile.id,
+                                      HelpRequest.companion_volunteer_id == profile.id),
+                                  HelpRequest.status.in_(HELD_REQUEST_STATES))
+        .order_by(HelpRequest.assigned_at.desc(), HelpRequest.id.desc())))
+    facts = volunteer_facts([profile])
+    feed.load = facts[0].load
+    personal = Assessment([], facts).volunteer_rules
+    for rule in ("verified", "active", "consent"):
+        if not personal[rule][0]:
+            feed.blocked = rule
+            return feed
+    feed.at_capacity = not personal["capacity"][0]
+
+    served_groups = select(VolunteerArea.group_id).where(
+        VolunteerArea.volunteer_id == profile.id, VolunteerArea.group_id.is_not(None))
+    served_wards = select(VolunteerArea.ward_id).where(
+        VolunteerArea.volunteer_id == profile.id, VolunteerArea.ward_id.is_not(None))
+    handed_back = exists().where(HandBack.request_id == HelpRequest.id,
+                                 HandBack.volunteer_id == profile.id)
+    # SQL narrows the candidates (area, topic, time); the Assessment below decides.
+    teaches = exists().where(request_topic.c.request_id == HelpRequest.id,
+                             request_topic.c.topic_id.in_([t.id for t in profile.topics]
+                                                          or [-1]))
+    no_topics = ~exists().where(request_topic.c.request_id == HelpRequest.id)
+    free = or_(HelpRequest.preferred_times == 0,
+               HelpRequest.preferred_times.op("&")(profile.availability) != 0)
+    in_my_group = HelpRequest.group_id.in_(served_groups)
+    candidates = list(db.session.scalars(
+        select(HelpRequest).join(Group, Group.id == HelpRequest.group_id)
+        .where(HelpRequest.status == RequestStatus.OPEN, HelpRequest.volunteer_id.is_(None),
+               or_(in_my_group, Group.ward_id.in_(served_wards)), teaches | no_topics, free,
+               ~handed_back)
+        .order_by(case((in_my_group, 0), else_=1), HelpRequest.created_at, HelpRequest.id)
+        .limit(FEED_LIMIT * 2)
+        .options(selectinload(HelpRequest.topics), selectinload(HelpRequest.resident))))
+    topic_ids = _all_topic_ids(candidates)
+    facts = [replace(facts[0], experience=experience_with([profile.id], topic_ids)
+                     .get(profile.id, {}))]
+    assessment = Assessment(request_facts(candidates), facts)
+    names = topic_names(topic_ids)
+    for i, help_request in enumerate(candidates):
+        if assessment.ok(i, 0, ignore=("capacity",)):
+            feed.items.append(FeedItem(help_request, assessment.score(i, 0, names),
+                                       bool(assessment.same_group[i, 0])))
+    feed.items.sort(key=lambda item: (not item.same_group, item.request.created_at,
+                                      item.request.id))
+    del feed.items[FEED_LIMIT:]
+    return feed
+
+
+# --- taking a request ---------------------------------------------------------------------
+def accept_request(profile: VolunteerProfile, request_id: int) -> HelpRequest:
+    """The volunteer takes an open request in one tap. Raises `Refused`."""
+    return take_request(request_id, profile.id, by=profile.user)
+
+
+def assign_request(by: User, request_id: int, volunteer_id: int) -> HelpRequest:
+    """A leader gives an open request to a volunteer (same rules as accepting)."""
+    return take_request(request_id, volunteer_id, by=by)
+
+
+def take_request(request_id: int, volunteer_id: int, *, by: User) -> HelpRequest:
+    """Give an open request to a volunteer, or raise `Refused` with the reason.
+
+    A volunteer under 18 takes a home visit only together with the adult volunteer a leader
+    paired them with (`VolunteerProfile.adult_partner_id`): that adult is recorded on the
+    request as `companion_volunteer_id`, is told, and counts it in their own weekly load.
+    """
+    help_request = db.session.get(HelpRequest, request_id)
+    profile = db.session.get(VolunteerProfile, volunteer_id)
+    if help_request is None or profile is None:
+        raise Refused("not_found")
+    today = today_local()
+    partner_id = (profile.adult_partner_id
+                  if help_request.place == Place.HOME and profile.is_minor(today) else None)
+    locked = lock_volunteers([volunteer_id] + ([partner_id] if partner_id else []))
+    profile = locked[volunteer_id]
+    if partner_id and profile.adult_partner_id != partner_id:
+        raise Refused("home")  # the pairing changed while we were deciding
+    db.session.refresh(help_request)
+    if help_request.status != RequestStatus.OPEN or help_request.volunteer_id is not None:
+        raise Refused("taken")
+    facts = volunteer_facts([profile], topic_ids=[t.id for t in help_request.topics],
+                            today=today)
+    failure = Assessment(request_facts([help_request]), facts).first_failure(0, 0)
+    if failure:
+        raise Refused(failure)
+    taken = db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN,
+               HelpRequest.volunteer_id.is_(None))
+        .values(volunteer_id=profile.id, companion_volunteer_id=partner_id,
+                status=RequestStatus.ASSIGNED, assigned_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        raise Refused("taken")
+    db.session.refresh(help_request)
+    _announce_assignment(help_request, by)
+    return help_request
+
+
+def _announce_assignment(help_request: HelpRequest, by: User) -> None:
+    volunteer = help_request.volunteer
+    companion = help_request.companion
+    verified_by = volunteer.verified_by
+    notify("volunteer_assigned", resident=help_request.resident, context={
+        "request_id": help_request.id, "request_code": help_request.code,
+        "volunteer_name": volunteer.user.full_name,
+        "verified_by": verified_by.full_name if verified_by else None,
+        "verified_on": volunteer.verified_at.date().isoformat() if volunteer.verified_at else None,
+        "companion_name": companion.user.full_name if companion else None})
+    to_tell = [companion] if companion else []
+    if by.id != volunteer.user_id:
+        to_tell.insert(0, volunteer)
+    for profile in to_tell:
+        notify("volunteer_assigned", user=profile.user, context={
+            "request_id": help_request.id, "request_code": help_request.code,
+            "assigned_by": by.full_name,
+            "companion": profile.id == help_request.companion_volunteer_id})
+
+
+def hand_back(profile: VolunteerProfile, request_id: int, reason: str) -> HelpRequest:
+    """The volunteer gives an accepted request back to the queue; the leaders are told."""
+    help_request = db.session.get(HelpRequest, request_id)
+    if help_request is None:
+        raise Refused("not_found")
+    lock_volunteers([profile.id])
+    given_back = db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == request_id, HelpRequest.volunteer_id == profile.id,
+               HelpRequest.status == RequestStatus.ASSIGNED)
+        .values(status=RequestStatus.OPEN, volunteer_id=None, companion_volunteer_id=None,
+                assigned_at=None)
+        .execution_options(synchronize_session=False))
+    if given_back.rowcount != 1:
+        db.session.refresh(help_request)
+        if (help_request.volunteer_id == profile.id
+                and help_request.status == RequestStatus.SCHEDULED):
+            raise Refused("scheduled")
+        raise Refused("not_held")
+    reason = reason.strip()
+    db.session.add(HandBack(request_id=request_id, volunteer_id=profile.id, reason=reason))
+    db.session.refresh(help_request)
+    for leader in leaders_for_groups([help_request.group_id])[help_request.group_id]:
+        notify("request_returned", user=leader, context={
+            "request_id": help_request.id, "request_code": help_request.code,
+            "volunteer": profile.user.full_name, "reason": reason})
+    return help_request
+
+
+# --- suggestions for leaders ------------------------------------------------------------------
+@dataclass
+class Suggestion:
+    volunteer: VolunteerProfile
+    score: Score
+
+
+@dataclass
+class Unsuitable:
+    volunteer: VolunteerProfile
+    reason: str
+
+
+def volunteers_serving(group_ids: Iterable[int], ward_ids: Iterable[int]):
+    """Profiles serving any of these groups or wards, with their accounts loaded."""
+    return list(db.session.scalars(
+        select(VolunteerProfile).where(exists().where(
+            VolunteerArea.volunteer_id == VolunteerProfile.id,
+            or_(VolunteerArea.group_id.in_(set(group_ids) or {-1}),
+                VolunteerArea.ward_id.in_(set(ward_ids) or {-1}))))
+        .order_by(VolunteerProfile.id)
+        .options(selectinload(VolunteerProfile.user),
+                 selectinload(VolunteerProfile.verified_by))))
+
+
+def suggestions_for(help_request: HelpRequest) -> tuple[list[Suggestion], list[Unsuitable]]:
+    """Eligible volunteers, best first, with reasons in words; and the others with why not."""
+    profiles = volunteers_serving([help_request.group_id], [help_request.group.ward_id])
+    topic_ids = [t.id for t in help_request.topics]
+    assessment = Assessment(request_facts([help_request]),
+                            volunteer_facts(profiles, topic_ids=topic_ids))
+    names = topic_names(topic_ids)
+    good, others = [], []
+    for j, profile in enumerate(profiles):
+        failure = assessment.first_failure(0, j)
+        if failure:
+            others.append(Unsuitable(profile, failure))
+        else:
+            good.append(Suggestion(profile, assessment.score(0, j, names)))
+    good.sort(key=lambda s: (-s.score.total, s.volunteer.user.full_name, s.volunteer.id))
+    return good, others
+
+
+# --- the batch for a ward -----------------------------------------------------------------
+def batch_wards(user) -> list[Ward]:
+    """Wards where this person may ask for a batch (officials: theirs; leaders: their
+    groups' wards, for their own groups only)."""
+    query = select(Ward).order_by(Ward.name, Ward.id)
+    if not user.is_admin:
+        ids = set(user.official_ward_ids())
+        if user.led_group_ids():
+            ids |= set(db.session.scalars(select(Group.ward_id).where(
+                Group.id.in_(user.led_group_ids()))))
+        query = query.where(Ward.id.in_(ids or {-1}))
+    return list(db.session.scalars(query))
+
+
+def batch_group_ids(user, ward: Ward) -> list[int]:
+    return [g.id for g in ward.groups if user.can_manage_group(g)]
+
+
+@dataclass
+class ProposalRow:
+    request: HelpRequest
+    proposed: VolunteerProfile | None
+    score: Score | None
+    options: list[tuple[VolunteerProfile, int]]  # eligible volunteers and their score
+
+
+@dataclass
+class Proposal:
+    ward: Ward
+    rows: list[ProposalRow]
+    volunteers: list[tuple[VolunteerProfile, int, int, int]]  # profile, load, proposed, capacity
+
+    @property
+    def served(self) -> int:
+        return sum(1 for row in self.rows if row.proposed is not None)
+
+    @property
+    def total(self) -> int:
+        return sum(row.score.total for row in self.rows if row.score is not None)
+
+
+def _ward_open_requests(group_ids: Sequence[int],
+                        request_ids: Iterable[int] | None = None) -> list[HelpRequest]:
+    query = (select(HelpRequest)
+             .where(HelpRequest.group_id.in_(set(group_ids) or {-1}),
+                    HelpRequest.status == RequestStatus.OPEN,
+                    HelpRequest.volunteer_id.is_(None))
+             .order_by(HelpRequest.created_at, HelpRequest.id)
+             .options(selectinload(HelpRequest.topics), selectinload(HelpRequest.resident),
+                      selectinload(HelpRequest.group)))
+    if request_ids is not None:
+        query = query.where(HelpRequest.id.in_(set(request_ids) or {-1}))
+    return list(db.session.scalars(query))
+
+
+def propose_for_ward(user, ward: Ward) -> Proposal:
+    """An optimal proposal for the open requests of the ward's groups this person manages:
+    as many requests served as possible, then the highest total score, no volunteer above
+    their weekly capacity. Minors are proposed for classes and remote help only; a home
+    visit with a minor and their adult partner is arranged one request at a time."""
+    group_ids = batch_group_ids(user, ward)
+    requests = _ward_open_requests(group_ids)
+    profiles = volunteers_serving(group_ids, [ward.id])
+    r_facts = request_facts(requests)
+    topic_ids = {t for facts in r_facts for t in facts.topic_ids}
+    v_facts = volunteer_facts(profiles, topic_ids=topic_ids)
+    assessment = Assessment(r_facts, v_facts, minors_at_home_with_partner=False)
+    pairs = optimal_pairs(assessment.eligible, assessment.base, assessment.load_now,
+                          assessment.capacity)
+    names = topic_names(topic_ids)
+
+    chosen = dict(pairs)
+    proposed_count: dict[int, int] = defaultdict(int)
+    masked_total = np.where(assessment.eligible, assessment.total, -1)
+    order = np.argsort(-masked_total, axis=1, kind="stable")[:, :OPTIONS_PER_ROW]
+    rows = []
+    for i, help_request in enumerate(requests):
+        j = chosen.get(i)
+        score = None
+        if j is not None:
+            score = assessment.score(i, j, names,
+                                     load=int(assessment.load_now[j]) + proposed_count[j])
+            proposed_count[j] += 1
+        option_idx = [int(k) for k in order[i] if assessment.eligible[i, k]] if len(
+            profiles) else []
+        if j is not None and j not in option_idx:
+            option_idx.insert(0, j)
+        options = [(profiles[k], int(assessment.total[i, k])) for k in option_idx]
+        rows.append(ProposalRow(help_request, profiles[j] if j is not None else None, score,
+                                options))
+    volunteers = [(p, v.load, proposed_count[j], v.capacity)
+                  for j, (p, v) in enumerate(zip(profiles, v_facts)) if proposed_count[j]]
+    volunteers.sort(key=lambda t: t[0].user.full_name)
+    return Proposal(ward=ward, rows=rows, volunteers=volunteers)
+
+
+@dataclass
+class BatchReport:
+    applied: list[HelpRequest] = field(default_factory=list)
+    conflicts: list[tuple[HelpRequest | None, int, str]] = field(default_factory=list)
+
+
+def apply_batch(user, ward: Ward, choices: Mapping[int, int | None]) -> BatchReport:
+    """Apply a reviewed proposal {request_id: volunteer_id or None} in one transaction.
+
+    Whatever changed since the proposal was made — a request taken, a volunteer paused,
+    revoked or filled up — is reported as a conflict and left as it is, never overwritten.
+    """
+    report = BatchReport()
+    group_ids = set(batch_group_ids(user, ward))
+    wanted = {r: v for r, v in choices.items() if v is not None}
+    if not wanted:
+        return report
+    profiles = lock_volunteers(wanted.values())
+    requests = {r.id: r for r in db.session.scalars(
+        select(HelpRequest).where(HelpRequest.id.in_(set(wanted)))
+        .execution_options(populate_existing=True))}
+    # The longest waiting first, so that a full volunteer leaves the newest requests open.
+    present = sorted(requests.values(), key=lambda r: (r.created_at, r.id))
+    ordered = [r.id for r in present] + sorted(set(wanted) - set(requests))
+    volunteer_list = list(profiles.values())
+    r_facts = request_facts(present)
+    v_facts = volunteer_facts(volunteer_list,
+                              topic_ids={t for facts in r_facts for t in facts.topic_ids})
+    column = {p.id: j for j, p in enumerate(volunteer_list)}
+    row = {r.id: i for i, r in enumerate(present)}
+    assessment = Assessment(r_facts, v_facts, minors_at_home_with_partner=False)
+    running = {p.id: f.load for p, f in zip(volunteer_list, v_facts)}
+
+    for request_id in ordered:
+        help_request = requests.get(request_id)
+        volunteer_id = wanted[request_id]
+        if help_request is None or help_request.group_id not in group_ids:
+            report.conflicts.append((help_request, volunteer_id, "not_found"))
+            continue
+        if volunteer_id not in profiles:
+            report.conflicts.append((help_request, volunteer_id, "not_found"))
+            continue
+        if help_request.status != RequestStatus.OPEN or help_request.volunteer_id is not None:
+            report.conflicts.append((help_request, volunteer_id, "taken"))
+            continue
+        failure = assessment.first_failure(row[request_id], column[volunteer_id],
+                                           ignore=("capacity",))
+        if failure is None and running[volunteer_id] >= profiles[volunteer_id].weekly_capacity:
+            failure = "capacity"
+        if failure:
+            report.conflicts.append((help_request, volunteer_id, failure))
+            continue
+        taken = db.session.execute(
+            update(HelpRequest)
+            .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN,
+                   HelpRequest.volunteer_id.is_(None))
+            .values(volunteer_id=volunteer_id, status=RequestStatus.ASSIGNED,
+                    assigned_at=utcnow())
+            .execution_options(synchronize_session=False))
+        if taken.rowcount != 1:
+            report.conflicts.append((help_request, volunteer_id, "taken"))
+            continue
+        running[volunteer_id] += 1
+        db.session.refresh(help_request)
+        _announce_assignment(help_request, user)
+        report.applied.append(help_request)
+    return report
