@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 DAYS = range(7)  # Monday = 0 … Sunday = 6, like datetime.weekday()
@@ -72,8 +73,18 @@ def describe(mask: int) -> list[str]:
             words.append(str(label))
             rest &= ~m
     for day, slot in slots_of(rest):
-        words.append(f"{SLOT_NAMES[slot]} {str(DAY_NAMES[day]).lower()}")
+        # "sáng thứ Bảy" in Vietnamese, "Saturday morning" in English.
+        words.append(gettext("%(slot)s %(day)s", slot=SLOT_NAMES[slot],
+                             day=mid_sentence(str(DAY_NAMES[day]))))
     return words
+
+
+def mid_sentence(phrase: str) -> str:
+    """Vietnamese lower-cases a leading word inside a sentence ("rảnh sáng cuối tuần");
+    English keeps its capitals ("free Saturday morning")."""
+    if not phrase or not str(get_locale() or "vi").startswith("vi"):
+        return phrase
+    return phrase[:1].lower() + phrase[1:]
 
 
 def slot_of_local(moment: datetime) -> tuple[int, int] | None:

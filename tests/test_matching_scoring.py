@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from app.matching import services
 from app.matching.scoring import (LOAD_POINTS, PROXIMITY_GROUP, PROXIMITY_WARD, RULES,
-                                  Assessment, RequestFacts, VolunteerFacts, load_points)
+                                  Assessment, RequestFacts, VolunteerFacts, describe_times,
+                                  load_points)
 from app.models import SessionStatus
 from app.models.types import utcnow
 from app.timeslots import ALL, coarse_mask
@@ -32,7 +33,7 @@ def score(v, request=REQUEST):
 
 def test_the_reasons_read_like_a_sentence(app):
     s = score(volunteer(load=1, experience={ZALO: 12}))
-    assert s.words == "cùng tổ · rảnh sáng thứ bảy · đã dạy Zalo 12 lần · 1/3 buổi tuần này"
+    assert s.words == "cùng tổ · rảnh sáng thứ Bảy · đã dạy Zalo 12 lần · 1/3 buổi tuần này"
     assert s.total == s.proximity + s.availability + s.experience + s.load
 
 
@@ -54,7 +55,7 @@ def test_more_free_time_in_common_scores_more_up_to_three_slots(app):
     two = score(volunteer(availability=SATURDAY_MORNING | SUNDAY_MORNING), wants_weekend)
     four = score(volunteer(availability=ALL), wants_weekend)
     assert (one.availability, two.availability, four.availability) == (5, 10, 15)
-    assert "rảnh sáng thứ bảy" in one.words
+    assert "rảnh sáng thứ Bảy" in one.words
     assert "rảnh sáng cuối tuần, chiều cuối tuần" in four.words
 
 
@@ -98,7 +99,7 @@ def test_experience_counts_only_finished_sessions_on_the_requests_topics(make, d
     [suggestion], _others = services.suggestions_for(request)
 
     assert suggestion.score.words == (
-        "cùng tổ · rảnh sáng thứ bảy · đã dạy Zalo 12 lần · 1/3 buổi tuần này")
+        "cùng tổ · rảnh sáng thứ Bảy · đã dạy Zalo 12 lần · 1/3 buổi tuần này")
     assert suggestion.score.experience == 20
 
 
@@ -169,3 +170,13 @@ def test_the_batch_leaves_minors_out_of_home_visits_even_with_a_partner():
     home = RequestFacts(**{**REQUEST.__dict__, "at_home": True})
     assert Assessment([home], [minor]).eligible[0, 0]
     assert not Assessment([home], [minor], minors_at_home_with_partner=False).eligible[0, 0]
+
+
+def test_time_phrases_read_naturally_in_english(app):
+    from flask_babel import force_locale
+
+    from app.timeslots import bit
+    with app.test_request_context(), force_locale("en"):
+        assert describe_times(bit(5, 0)) == "Saturday morning"
+    with app.test_request_context():
+        assert describe_times(bit(5, 0)) == "sáng thứ Bảy"

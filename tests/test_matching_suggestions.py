@@ -26,7 +26,7 @@ def test_a_leader_sees_eligible_volunteers_ranked_with_their_reasons(client, aut
 
     assert "Nguyễn Thị Bình" in body  # the leader of tổ 3 may see her name
     assert body.index("Trần Văn Minh") < body.index("Vũ Đức Long")
-    assert "cùng tổ · rảnh sáng thứ bảy · đã dạy Zalo 12 lần · 0/3 buổi tuần này" in body
+    assert "cùng tổ · rảnh sáng thứ Bảy · đã dạy Zalo 12 lần · 0/3 buổi tuần này" in body
     assert "Gần: 30 · Thời gian: 5 · Kinh nghiệm: 20 · Còn trống: 20" in body
     assert "Lê Văn Nam — Tình nguyện viên này chưa được xác minh." in body
     assert "Ngô Văn Xa" not in body  # serves another ward

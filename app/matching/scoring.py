@@ -249,6 +249,6 @@ def describe_times(mask: int, limit: int = 2) -> str:
     words = timeslots.describe(mask)
     if not words:
         return ""
-    phrases = [w[:1].lower() + w[1:] for w in words[:limit]]
+    phrases = [timeslots.mid_sentence(w) for w in words[:limit]]
     text = ", ".join(phrases)
     return text + "…" if len(words) > limit else text
