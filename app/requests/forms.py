@@ -92,7 +92,11 @@ class RequestForm(FlaskForm):
         self.ward.choices = [("", _("— Chọn phường / xã —"))] + [
             (w.id, f"{w.name} ({w.district})" if w.district else w.name) for w in wards]
         self.ward_ids = {w.id for w in wards}
+        if self.ward.data is None and len(wards) == 1 and not self.is_submitted():
+            self.ward.data = wards[0].id  # nothing to choose
         self.reload_groups()
+        if self.group.data is None and len(self.group.choices) == 2 and not self.is_submitted():
+            self.group.data = self.group.choices[1][0]
         self.topic_objects = list(db.session.scalars(
             select(Topic).where(Topic.active.is_(True)).order_by(Topic.position, Topic.id)))
         self.topics.choices = [(str(t.id), t.short_name) for t in self.topic_objects]

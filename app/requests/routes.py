@@ -19,7 +19,6 @@ from app.privacy import can_see_personal_data, resident_label
 from app.requests import bp, services
 from app.requests.forms import CancelForm, RequestForm, TrackForm
 from app.residents.services import CONSENT_METHOD_LABELS, resident_by_phone
-from app.timeslots import describe
 from app.web import redirect_after_write, render
 
 log = logging.getLogger("cunghocso")
@@ -272,7 +271,7 @@ def tracked(request_id: int):
     _personal_page()
     return render("requests/status.html", help_request=help_request, services=services,
                   sessions=services.live_sessions(help_request), cancel_form=CancelForm(),
-                  times=describe(help_request.preferred_times), personal_data=True)
+                  times=services.times_words(help_request.preferred_times), personal_data=True)
 
 
 @bp.post("/theo-doi/<int:request_id>/huy")
@@ -288,7 +287,7 @@ def cancel_tracked(request_id: int):
         return render("requests/status.html", block="cancel", status=422,
                       help_request=help_request, services=services, cancel_form=form,
                       sessions=services.live_sessions(help_request),
-                      times=describe(help_request.preferred_times), personal_data=True)
+                      times=services.times_words(help_request.preferred_times), personal_data=True)
     if services.cancel_request(request_id, reason=form.reason.data):
         flash(_("Đã hủy yêu cầu. Khi cần, bạn có thể gửi yêu cầu mới bất cứ lúc nào."),
               "success")
@@ -326,7 +325,7 @@ def queue():
     return render("requests/queue.html", block="results", page=page, groups=groups,
                   group_id=group_id, state=state, services=services,
                   counts=services.queue_counts(current_user, group_id),
-                  label=lambda r: resident_label(r, current_user), describe=describe)
+                  label=lambda r: resident_label(r, current_user), describe=services.times_words)
 
 
 @bp.get("/yeu-cau/<int:request_id>")
@@ -342,7 +341,7 @@ def detail(request_id: int):
     return render("requests/detail.html", help_request=help_request, resident=resident,
                   visible=visible, label=resident_label(resident, current_user),
                   services=services, sessions=services.live_sessions(help_request),
-                  times=describe(help_request.preferred_times), cancel_form=CancelForm(),
+                  times=services.times_words(help_request.preferred_times), cancel_form=CancelForm(),
                   can_manage=current_user.can_manage_group(help_request.group),
                   consent_labels=CONSENT_METHOD_LABELS)
 

@@ -22,6 +22,7 @@ from app.notify.outbox import notify
 from app.permissions import deny, is_manager, is_verified_volunteer
 from app.residents.services import fill_blanks, find_or_create_resident, record_consent
 from app.text import given_name
+from app.timeslots import ALL, describe
 
 # Tracking codes: no 0/O, 1/I/L, so that they survive being read out over the phone.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -284,6 +285,13 @@ def verified_by_words(help_request: HelpRequest) -> str | None:
     if group.ward_id in verifier.official_ward_ids():
         return _("%(name)s, cán bộ %(ward)s", name=verifier.full_name, ward=group.ward.name)
     return verifier.full_name
+
+
+def times_words(mask: int) -> list[str]:
+    """The preferred times in words; every slot means "whenever suits"."""
+    if mask & ALL == ALL:
+        return [str(_l("Lúc nào cũng được"))]
+    return describe(mask)
 
 
 def place_words(place: Place, place_name: str | None = None) -> str:

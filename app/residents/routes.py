@@ -11,7 +11,6 @@ from app.extensions import db
 from app.models import HelpRequest, Resident
 from app.permissions import is_manager, role_required
 from app.privacy import resident_label
-from app.requests.services import ACTIVE_STATES, STATUS_LABELS
 from app.residents import bp, services
 from app.web import render
 
@@ -20,6 +19,8 @@ from app.web import render
 @role_required(is_manager)
 def directory():
     """Residents of the person's groups; the list follows the search as it is typed."""
+    from app.requests.services import ACTIVE_STATES
+
     groups = managed_groups(current_user)
     group_id = request.args.get("to", type=int)
     if group_id is not None:
@@ -41,6 +42,8 @@ def directory():
 @role_required(is_manager)
 def detail(resident_id: int):
     """A resident's record: contact, household, consents, requests and history."""
+    from app.requests.services import STATUS_LABELS
+
     resident = services.get_resident_for(current_user, resident_id)
     audit("view", f"resident:{resident.id}", resident=resident)
     db.session.commit()
