@@ -16,11 +16,11 @@ def n(make):
     return neighbourhood(make)
 
 
-@pytest.mark.parametrize("code", ["HG03", "hg03", "Hg03"])
-def test_the_short_link_opens_the_form_with_ward_and_group_filled_in(client, n, code):
-    response = client.get(f"/g/{code}")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/xin-ho-tro?to=HG03"
+def test_the_short_link_opens_the_form_with_ward_and_group_filled_in(client, n):
+    for code in ("HG03", "hg03", "Hg03"):
+        response = client.get(f"/g/{code}")
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/xin-ho-tro?to=HG03"
     html = text(client.get(response.headers["Location"]))
     assert f'<option selected value="{n.ward.id}">' in html
     assert f'<option selected value="{n.group.id}">Tổ dân phố số 3</option>' in html

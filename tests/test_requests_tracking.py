@@ -49,9 +49,8 @@ def test_tracking_form_asks_for_code_and_phone_without_putting_them_in_the_url(c
     assert "không có số 0, số 1, chữ O, I, L" in html
 
 
-@pytest.mark.parametrize("typed", ["K7M4QX", "k7m 4qx", "K7M-4QX"])
-def test_the_resident_sees_the_status_with_code_and_phone(app, client, binh_request, typed):
-    response = track(client, typed, "0912 345 678")
+def test_the_resident_sees_the_status_with_code_and_phone(app, client, binh_request):
+    response = track(client, "K7M4QX", "0912 345 678")
     assert response.status_code == 303
     location = response.headers["Location"]
     assert location == f"/theo-doi/{binh_request.id}"
@@ -67,6 +66,11 @@ def test_the_resident_sees_the_status_with_code_and_phone(app, client, binh_requ
     assert "không bao giờ hỏi mã OTP" in html
     assert page.headers["Cache-Control"] == "no-store"
     assert '<body class="resident"' in html
+
+
+def test_the_code_is_found_however_it_is_typed(client, binh_request):
+    for typed in ("k7m 4qx", "K7M-4QX", " k7m4qx "):
+        assert track(client, typed, "+84 912 345 678").status_code == 303, typed
 
 
 def test_tracking_through_htmx_redirects_the_whole_page(client, binh_request):

@@ -35,26 +35,26 @@ def names_in(html: str) -> set[str]:
     return set(re.findall(r'<a href="/nguoi-dan/\d+">([^<]+)</a>', html))
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("nguyen thi binh", {"Nguyễn Thị Bình"}),
-    ("Nguyễn Thị Bình", {"Nguyễn Thị Bình"}),
-    ("NGUYEN THI BINH", {"Nguyễn Thị Bình"}),
-    ("binh", {"Nguyễn Thị Bình", "Lê Bình"}),
-    ("BÌNH", {"Nguyễn Thị Bình", "Lê Bình"}),
-    ("binh nguyen", {"Nguyễn Thị Bình"}),
-    ("  thi   binh ", {"Nguyễn Thị Bình"}),
-    ("hung", {"Trần Văn Hùng"}),
-    ("0912 345 67", {"Nguyễn Thị Bình", "Trần Văn Hùng"}),
-    ("+84 987", {"Lê Bình"}),
-    ("%", set()),
-    ("_", set()),
-    ("xyz", set()),
-])
-def test_search_ignores_diacritics_and_case(client, auth, n, people, query, expected):
+def test_search_ignores_diacritics_and_case(client, auth, n, people):
     auth.login(n.leader.phone)
-    response = client.get("/nguoi-dan", query_string={"q": query})
-    assert response.status_code == 200
-    assert names_in(text(response)) == expected
+    for query, expected in [
+        ("nguyen thi binh", {"Nguyễn Thị Bình"}),
+        ("Nguyễn Thị Bình", {"Nguyễn Thị Bình"}),
+        ("NGUYEN THI BINH", {"Nguyễn Thị Bình"}),
+        ("binh", {"Nguyễn Thị Bình", "Lê Bình"}),
+        ("BÌNH", {"Nguyễn Thị Bình", "Lê Bình"}),
+        ("binh nguyen", {"Nguyễn Thị Bình"}),
+        ("  thi   binh ", {"Nguyễn Thị Bình"}),
+        ("hung", {"Trần Văn Hùng"}),
+        ("0912 345 67", {"Nguyễn Thị Bình", "Trần Văn Hùng"}),
+        ("+84 987", {"Lê Bình"}),
+        ("%", set()),
+        ("_", set()),
+        ("xyz", set()),
+    ]:
+        response = client.get("/nguoi-dan", query_string={"q": query})
+        assert response.status_code == 200
+        assert names_in(text(response)) == expected, query
 
 
 def test_the_directory_lists_only_the_leaders_groups(client, auth, n, people):

@@ -32,10 +32,12 @@ def get_group_for(user, group_id: int) -> Group:
 
 def group_by_code(code: str | None) -> Group | None:
     """The group with this poster code, however its letters are cased."""
-    code = (code or "").strip().upper()
+    code = (code or "").strip()
     if not code or len(code) > 16:
         return None
-    return db.session.scalar(select(Group).where(func.upper(Group.code) == code))
+    # Codes are printed in capitals; people may type them in small letters.
+    found = db.session.scalar(select(Group).where(Group.code.in_({code, code.upper()})))
+    return found or db.session.scalar(select(Group).where(func.upper(Group.code) == code.upper()))
 
 
 def managed_groups(user) -> list[Group]:
