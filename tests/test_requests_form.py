@@ -368,6 +368,19 @@ def test_residents_at_the_same_address_are_placed_in_the_same_household(client, 
     assert count(db, Household) == 1
 
 
+def test_a_known_resident_without_an_address_joins_the_household_at_the_address_typed(
+        client, db, make, n):
+    binh = make.resident(n.group, name="Nguyễn Thị Bình", phone="+84912345678")
+    household = Household(group_id=n.group.id, address="12 ngõ Hàng Gai",
+                          address_key="12 ngo hang gai")
+    db.session.add(household)
+    make.commit()
+    submit(client, n, address="12 ngo hang gai")
+    db.session.expire_all()
+    assert db.session.get(Resident, binh.id).household_id == household.id
+    assert "Đã ghi vào cùng hộ gia đình" in text(client.get("/xin-ho-tro/da-gui"))
+
+
 def test_a_new_address_starts_a_new_household_of_the_group(client, db, n):
     submit(client, n, address="  5   phố Hàng Gai ")
     household = db.session.scalars(select(Household)).one()

@@ -191,9 +191,11 @@ def test_reusing_the_record_fills_the_form_and_files_without_a_duplicate(
     assert ("<html" in html) is not htmx
     assert '<p class="error">' not in html
 
-    assert submit(client, n, consent_method="phone").status_code == 303
+    assert submit(client, n, consent_method="phone", address="12 ngõ Hàng Gai").status_code == 303
     assert count(db, Resident) == 1
     assert only_request(db).resident_id == binh.id
+    # She was in that household already: nothing new to announce.
+    assert "cùng hộ gia đình" not in text(client.get("/xin-ho-tro/da-gui"))
 
 
 def test_a_leader_starts_a_request_from_a_residents_record(client, auth, n, binh):

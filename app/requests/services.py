@@ -154,7 +154,8 @@ class Filed:
     request: HelpRequest
     resident: Resident
     created: bool                 # False: an open request for the same topic already existed
-    joined_household: bool = False  # the address matched a household already in the group
+    # The resident was just placed in a household already known at that address.
+    joined_household: bool = False
 
 
 def open_duplicate(resident_id: int, topic_ids) -> HelpRequest | None:
@@ -185,6 +186,7 @@ def submit_request(sub: Submission) -> Filed:
             return Filed(request=duplicate, resident=resident, created=False)
 
     existing_household = find_household(sub.group.id, sub.address) if sub.address else None
+    household_before = None if created else resident.household_id
     if created:
         if sub.address:
             household = household_for(sub.group, sub.address)
@@ -192,7 +194,7 @@ def submit_request(sub: Submission) -> Filed:
     else:
         fill_blanks(resident, gender=sub.gender, birth_year=sub.birth_year,
                     address=sub.address, group=sub.group)
-    joined = (existing_household is not None
+    joined = (existing_household is not None and household_before is None
               and resident.household_id == existing_household.id)
 
     filed_by = sub.filed_by
