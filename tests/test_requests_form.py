@@ -12,7 +12,6 @@ from app.models import (Consent, ConsentMethod, HelpRequest, Household, OutboxMe
 from app.requests import services
 from app.residents.services import CONSENT_WORDING_VERSION
 from app.timeslots import ALL, coarse_mask
-from tests.conftest import csrf_token_from
 from tests.requests_helpers import HX, form_data, neighbourhood, open_form, submit, text
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Group, Household, Membership, Resident, Role, User, Ward
+from app.models import Group, Household, Membership, Role, User, Ward
 from app.permissions import deny
 from app.text import fold
 
@@ -89,11 +89,6 @@ def find_household(group_id: int, address: str | None) -> Household | None:
         return None
     return db.session.scalar(select(Household).where(
         Household.group_id == group_id, Household.address_key == key))
-
-
-def household_size(household: Household) -> int:
-    return db.session.scalar(select(func.count()).select_from(Resident).where(
-        Resident.household_id == household.id, Resident.erased_at.is_(None))) or 0
 
 
 def household_for(group: Group, address: str) -> Household | None:

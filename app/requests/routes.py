@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.areas.services import find_household, group_by_code, household_size
+from app.areas.services import group_by_code
 from app.audit import audit
 from app.extensions import db, limiter
 from app.models import Group, HelpRequest, Place, Resident
@@ -55,45 +55,14 @@ def _form_context(form: RequestForm, **extra) -> dict:
     """What new.html needs besides the form: the matches offered beside phone and address."""
     context = dict(form=form, resident_match=None, household_match=None,
                    services=services, personal_data=True)
-    context.update(_resident_match(form))
-    context.update(_household_match(form))
-    context.update(extra)
-    return context
-
-
-def _resident_match(form: RequestForm) -> dict:
-    """On someone's behalf: a known resident with this phone is offered instead of a new
-    record (their name only to those allowed to see it)."""
-    if not form.proxy:
-        return {}
-    try:
-        phone = normalize_phone(form.phone.data)
-    except InvalidPhone:
-        return {}
-    resident = resident_by_phone(phone)
-    if resident is None or resident.erased_at is not None:
-        return {}
-    return {"resident_match": resident,
-            "resident_match_label": resident_label(resident, current_user),
-            "resident_match_visible": can_see_personal_data(current_user, resident)}
-
-
-def _household_match(form: RequestForm) -> dict:
-    """The address matches a household already known in the chosen group."""
+    if form.proxy:
+        context.update(services.resident_offer(current_user, form.phone.data))
     group = form.chosen_group or (db.session.get(Group, form.group.data)
                                   if form.group.data and form.group.data > 0 else None)
-    if group is None or not form.address.data or form.address.errors:
-        return {}
-    household = find_household(group.id, form.address.data)
-    if household is None:
-        return {}
-    members = []
-    if form.proxy and current_user.can_manage_group(group):
-        members = [resident_label(r, current_user) for r in db.session.scalars(
-            select(Resident).where(Resident.household_id == household.id,
-                                   Resident.erased_at.is_(None)).order_by(Resident.id).limit(10))]
-    return {"household_match": household, "household_members": members,
-            "household_size": household_size(household)}
+    if not form.address.errors:
+        context.update(services.household_offer(current_user, group, form.address.data))
+    context.update(extra)
+    return context
 
 
 @bp.route("/xin-ho-tro", methods=["GET", "POST"])

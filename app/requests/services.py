@@ -132,6 +132,40 @@ def group_open_to(user, group: Group) -> bool:
                              ) is not None
 
 
+def resident_offer(user, phone_text: str | None) -> dict:
+    """Filing on someone's behalf: the known resident with this phone, offered instead of a
+    new record (named only to those allowed to see who it is)."""
+    from app.phone import InvalidPhone, normalize_phone
+    from app.privacy import can_see_personal_data, resident_label
+    from app.residents.services import resident_by_phone
+
+    try:
+        resident = resident_by_phone(normalize_phone(phone_text))
+    except InvalidPhone:
+        return {}
+    if resident is None or resident.erased_at is not None:
+        return {}
+    return {"resident_match": resident,
+            "resident_match_label": resident_label(resident, user),
+            "resident_match_visible": can_see_personal_data(user, resident)}
+
+
+def household_offer(user, group: Group | None, address: str | None) -> dict:
+    """The household already known at this address of the group (its members are named
+    only to those who manage the group)."""
+    from app.privacy import resident_label
+
+    household = find_household(group.id, address) if group is not None and address else None
+    if household is None:
+        return {}
+    members = []
+    if user.is_authenticated and user.can_manage_group(group):
+        members = [resident_label(r, user) for r in db.session.scalars(
+            select(Resident).where(Resident.household_id == household.id,
+                                   Resident.erased_at.is_(None)).order_by(Resident.id).limit(10))]
+    return {"household_match": household, "household_members": members}
+
+
 # --- filing a request --------------------------------------------------------------------------
 @dataclass
 class Submission:
