@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.areas.services import find_household, household_for, leaders_of
 from app.extensions import db
@@ -390,6 +391,8 @@ def queue_for(user, *, state: str = "waiting", group_id: int | None = None, page
     """A page of the open requests of the person's groups, the longest-waiting first."""
     states = QUEUE_FILTERS.get(state, QUEUE_FILTERS["waiting"])[1]
     query = (select(HelpRequest).where(HelpRequest.status.in_(states))
+             .options(selectinload(HelpRequest.resident).selectinload(Resident.group),
+                      selectinload(HelpRequest.topics))
              .order_by(HelpRequest.created_at, HelpRequest.id))
     query = _in_scope(query, user, group_id)
     return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)

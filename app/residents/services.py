@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.areas.services import household_for
 from app.extensions import db
@@ -76,7 +77,8 @@ def search_residents(user, text: str | None = None, group_id: int | None = None,
                      page: int = 1, per_page: int = PER_PAGE):
     """Residents of the caller's groups whose name holds every typed word (without diacritics,
     any case) or whose phone holds the typed digits; a page of them, by name."""
-    query = select(Resident).where(Resident.erased_at.is_(None))
+    query = (select(Resident).where(Resident.erased_at.is_(None))
+             .options(selectinload(Resident.group)))
     scope = user.managed_group_ids_query()
     if scope is not None:
         query = query.where(Resident.group_id.in_(scope))
