@@ -14,11 +14,11 @@ from app.audit import audit
 from app.extensions import db, limiter
 from app.models import Group, HelpRequest, Place, Resident
 from app.permissions import deny, is_manager, role_required
-from app.phone import InvalidPhone, normalize_phone
+from app.phone import InvalidPhone, display_phone, normalize_phone
 from app.privacy import can_see_personal_data, resident_label
 from app.requests import bp, services
 from app.requests.forms import CancelForm, RequestForm, TrackForm
-from app.residents.services import CONSENT_METHOD_LABELS, resident_by_phone
+from app.residents.services import CONSENT_METHOD_LABELS
 from app.web import redirect_after_write, render
 
 log = logging.getLogger("cunghocso")
@@ -130,8 +130,6 @@ def _prefill_from_query(form: RequestForm) -> None:
 
 
 def _fill_from_resident(form: RequestForm, resident: Resident) -> None:
-    from app.phone import display_phone
-
     form.full_name.data = resident.full_name
     form.phone.data = display_phone(resident.phone)
     if resident.gender is not None:
@@ -152,12 +150,9 @@ def refill():
     _personal_page()
     form = RequestForm(user=current_user)
     if request.form.get("action") == "reuse" and form.proxy:
-        try:
-            resident = resident_by_phone(normalize_phone(form.phone.data))
-        except InvalidPhone:
-            resident = None
-        if resident is not None and can_see_personal_data(current_user, resident):
-            _fill_from_resident(form, resident)
+        offer = services.resident_offer(current_user, form.phone.data)
+        if offer.get("resident_match_visible"):
+            _fill_from_resident(form, offer["resident_match"])
     return render(NEW, block="form", **_form_context(form))
 
 

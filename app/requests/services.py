@@ -21,7 +21,10 @@ from app.models.requests import request_topic
 from app.models.types import utcnow
 from app.notify.outbox import notify
 from app.permissions import deny, is_manager, is_verified_volunteer
-from app.residents.services import fill_blanks, find_or_create_resident, record_consent
+from app.phone import InvalidPhone, normalize_phone
+from app.privacy import can_see_personal_data, resident_label
+from app.residents.services import (fill_blanks, find_or_create_resident, record_consent,
+                                    resident_by_phone)
 from app.text import given_name
 from app.timeslots import ALL, describe
 
@@ -136,10 +139,6 @@ def group_open_to(user, group: Group) -> bool:
 def resident_offer(user, phone_text: str | None) -> dict:
     """Filing on someone's behalf: the known resident with this phone, offered instead of a
     new record (named only to those allowed to see who it is)."""
-    from app.phone import InvalidPhone, normalize_phone
-    from app.privacy import can_see_personal_data, resident_label
-    from app.residents.services import resident_by_phone
-
     try:
         resident = resident_by_phone(normalize_phone(phone_text))
     except InvalidPhone:
@@ -154,8 +153,6 @@ def resident_offer(user, phone_text: str | None) -> dict:
 def household_offer(user, group: Group | None, address: str | None) -> dict:
     """The household already known at this address of the group (its members are named
     only to those who manage the group)."""
-    from app.privacy import resident_label
-
     household = find_household(group.id, address) if group is not None and address else None
     if household is None:
         return {}
