@@ -218,3 +218,15 @@ def test_a_known_resident_keeps_their_record_when_someone_types_another_name(
     db.session.expire_all()
     assert db.session.get(Resident, binh.id).full_name == "Nguyễn Thị Bình"
     assert count(db, Resident) == 1
+
+
+def test_a_leader_filing_a_duplicate_is_shown_the_open_request_to_open(
+        client, auth, db, make, n, binh):
+    existing = make.request(binh, topics=[n.banking], code="BBB222")
+    make.commit()
+    auth.login(n.leader.phone)
+    html = text(submit(client, n, consent_method="phone"))
+    assert "Bạn đã có một yêu cầu đang mở về việc này" in html
+    assert "BBB 222" in html and f'href="/yeu-cau/{existing.id}"' in html
+    assert count(db, HelpRequest) == 1
+    assert db.session.scalars(select(OutboxMessage)).all() == []  # nothing re-sent

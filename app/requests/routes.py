@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.areas.services import group_by_code
+from app.areas.services import group_by_code, managed_groups
 from app.audit import audit
 from app.extensions import db, limiter
 from app.models import Group, HelpRequest, Place, Resident
@@ -275,8 +275,6 @@ def forget():
 @role_required(is_manager)
 def queue():
     """The open requests of the person's groups, the longest-waiting first."""
-    from app.areas.services import managed_groups
-
     groups = managed_groups(current_user)
     group_id = request.args.get("to", type=int)
     if group_id is not None and group_id not in {gr.id for gr in groups}:
