@@ -61,6 +61,8 @@ NAV = (
     NavItem("coverage.ward", _l("Tổng hợp phường"), _official),
     NavItem("notify.inbox", _l("Thông báo"), _signed_in),
     NavItem("admin.index", _l("Quản trị"), _admin),
+    NavItem("admin.audit_log", _l("Nhật ký dữ liệu cá nhân"), _official),
+    NavItem("auth.change_password", _l("Đổi mật khẩu"), _signed_in),
     NavItem("auth.register", _l("Đăng ký tình nguyện viên"), _anonymous),
 )
 

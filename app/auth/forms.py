@@ -44,3 +44,11 @@ class RegisterVolunteerForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu"), validators=PasswordRules.rules)
     password_confirm = PasswordField(_l("Nhập lại mật khẩu"), validators=[
         EqualTo("password", message=_l("Hai mật khẩu chưa khớp nhau."))])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[
+        required(_l("Vui lòng nhập mật khẩu hiện tại.")), max_length(128)])
+    new_password = PasswordField(_l("Mật khẩu mới"), validators=PasswordRules.rules)
+    new_password_confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
+        EqualTo("new_password", message=_l("Hai mật khẩu chưa khớp nhau."))])

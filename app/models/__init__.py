@@ -1,5 +1,5 @@
 """The domain models, one module per area; importing this registers them all."""
-from app.models.accounts import Membership, Role, User
+from app.models.accounts import LoginThrottle, Membership, Role, User
 from app.models.audit import AuditEvent
 from app.models.areas import Group, Household, Ward
 from app.models.coverage import Indicator, Target
@@ -14,7 +14,7 @@ from app.models.volunteers import VolunteerArea, VolunteerKind, VolunteerProfile
 
 __all__ = [
     "AuditEvent", "CompetenceArea", "Consent", "ConsentMethod", "Enrollment", "EnrollmentStatus", "Gender",
-    "Group", "HelpRequest", "Household", "Indicator", "Membership", "OutboxMessage", "OutboxStatus", "Outcome", "Place",
+    "Group", "HelpRequest", "Household", "Indicator", "LoginThrottle", "Membership", "OutboxMessage", "OutboxStatus", "Outcome", "Place",
     "RequestStatus", "Resident", "Role", "Session", "SessionKind", "SessionStatus",
     "SessionVolunteer", "Skill", "Target", "Topic", "User", "VolunteerArea", "VolunteerKind",
     "VolunteerProfile", "VolunteerRole", "Ward",
