@@ -88,6 +88,14 @@ def no_store(response: Response) -> Response:
 
 
 # --- errors --------------------------------------------------------------------
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached or answered "try later" (not a bug in our SQL)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
 def error_response(status: int, message: str | None = None) -> Response:
     title = str(ERROR_TITLES.get(status, ERROR_TITLES[500]))
     hint = message or str(ERROR_HINTS.get(status, ERROR_HINTS[500]))
@@ -105,6 +113,9 @@ def error_response(status: int, message: str | None = None) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from app import logmask
+    logmask.install()
+
     @app.before_request
     def _mark_read_only():
         g.read_only_token = read_only_transaction.set(
@@ -149,14 +160,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        from sqlalchemy.exc import DBAPIError, OperationalError
-
         from app.extensions import db
 
-        db.session.rollback()
-        if isinstance(exc, OperationalError) or (
-                isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone; the pool recovers
+            db.session.remove()
+        if is_database_unavailable(exc):
             log.error("database unavailable: %s", exc.__class__.__name__)
+            # The account could not be loaded: show the page as to a guest.
+            g._login_user = login.anonymous_user()
             return error_response(503)
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500)

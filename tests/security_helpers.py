@@ -80,3 +80,310 @@ def production_app(database_uri: str, **overrides):
     }
     config = type("ProductionTestConfig", (ProductionConfig,), settings)
     return disposing(create_app(config))
+
+
+# --- the world: one person per role ---------------------------------------------------------
+ANONYMOUS = "anonymous"
+RESIDENT = "resident"
+UNVERIFIED = "unverified volunteer"
+VERIFIED = "verified volunteer"
+OTHER_LEADER = "leader of another group"
+LEADER = "leader of this group"
+OTHER_OFFICIAL = "official of another ward"
+OFFICIAL = "official of this ward"
+ADMIN = "administrator"
+ROLES = (ANONYMOUS, RESIDENT, UNVERIFIED, VERIFIED, OTHER_LEADER, LEADER, OTHER_OFFICIAL,
+         OFFICIAL, ADMIN)
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {ANONYMOUS}
+ADMINS = frozenset({ADMIN})
+#: Those who manage this group and its residents (leader, official of its ward, admin).
+MANAGERS_HERE = frozenset({LEADER, OFFICIAL, ADMIN})
+#: Anyone who manages some group (a page open to managers, showing each their own scope).
+MANAGERS = MANAGERS_HERE | {OTHER_LEADER, OTHER_OFFICIAL}
+#: Ward officials of any ward and admins (a page showing each official their own ward).
+OFFICIALS = frozenset({OFFICIAL, OTHER_OFFICIAL, ADMIN})
+VOLUNTEERS = frozenset({UNVERIFIED, VERIFIED})
+
+
+@dataclass
+class World:
+    """A ward with "this group" and "another group", a second ward, a person per role, and
+    the objects URL parameters point at. "This" objects are about `resident`, Mrs Bình of
+    this group (no account); `far_*` objects belong to the other ward."""
+
+    ward: object
+    group: object
+    other_group: object
+    other_ward: object
+    far_group: object
+    users: dict
+    resident: object
+    own_resident: object  # the record of the RESIDENT role's account
+    household: object
+    consent: object
+    topic: object
+    skill: object
+    request: object
+    session: object
+    enrollment: object
+    outcome: object
+    message: object
+    audit_event: object
+    far_resident: object
+    far_request: object
+    far_session: object
+    extra: dict = field(default_factory=dict)
+
+    def user(self, role: str):
+        return self.users.get(role)
+
+
+def build_world(make) -> World:
+    """Create the world with the test factories and commit it."""
+    from app.models import (Consent, ConsentMethod, Enrollment, Gender, Household,
+                            OutboxMessage, Outcome, RequestStatus, Role, SessionKind)
+    from app.models.audit import AuditEvent
+
+    db = make.db
+    ward = make.ward(name="Phường Hàng Gai")
+    group = make.group(ward, name="Tổ dân phố số 3")
+    other_group = make.group(ward, name="Tổ dân phố số 5")
+    other_ward = make.ward(name="Phường Hoàn Kiếm")
+    far_group = make.group(other_ward, name="Tổ dân phố số 1")
+    topic = make.topic("Zalo: nhắn tin, gọi video", core=True)
+    skill = topic.skills[0]
+
+    resident_account = make.user(name="Lê Văn Tám", roles=[(Role.RESIDENT, None)])
+    own_resident = make.resident(group, name="Lê Văn Tám", gender=Gender.MALE,
+                                 user_id=resident_account.id)
+    verified = make.volunteer("Trần Văn Minh", groups=[group], topics=[topic])
+    users = {
+        RESIDENT: resident_account,
+        UNVERIFIED: make.volunteer("Vũ Đức Long", verified=False, groups=[group]),
+        VERIFIED: verified,
+        OTHER_LEADER: make.leader(other_group, name="Phạm Thị Lan"),
+        LEADER: make.leader(group, name="Đỗ Văn Hùng"),
+        OTHER_OFFICIAL: make.official(other_ward, name="Hoàng Thị Mai"),
+        OFFICIAL: make.official(ward, name="Bùi Văn Sơn"),
+        ADMIN: make.admin(name="Quản Trị Viên"),
+    }
+
+    household = Household(group_id=group.id, address="12 ngõ Hàng Gai",
+                          address_key="12 ngo hang gai")
+    db.session.add(household)
+    db.session.flush()
+    resident = make.resident(group, name="Nguyễn Thị Bình", gender=Gender.FEMALE,
+                             household_id=household.id, note="Mắt kém, nói to")
+    consent = Consent(resident_id=resident.id, wording_version="2026-01",
+                      method=ConsentMethod.IN_PERSON, captured_by_id=users[LEADER].id)
+    db.session.add(consent)
+    request = make.request(resident, topics=[topic], status=RequestStatus.ASSIGNED,
+                           volunteer_id=verified.volunteer_profile.id)
+    session = make.session(group, kind=SessionKind.ONE_TO_ONE, capacity=1,
+                           volunteers=[verified], topics=[topic], request_id=request.id,
+                           title="Hỗ trợ dùng Zalo")
+    enrollment = Enrollment(session_id=session.id, resident_id=resident.id,
+                            request_id=request.id)
+    db.session.add(enrollment)
+    db.session.flush()
+    outcome = Outcome(enrollment_id=enrollment.id, attended=True, confidence=4,
+                      skills=[skill], recorded_by_id=verified.id)
+    message = OutboxMessage(kind="request_received", recipient_resident_id=resident.id,
+                            context={"code": request.code})
+    audit_event = AuditEvent(action="view", subject=f"resident:{resident.id}",
+                             actor_id=users[LEADER].id, resident_id=resident.id,
+                             ward_id=ward.id)
+    db.session.add_all([outcome, message, audit_event])
+
+    far_resident = make.resident(far_group, name="Trịnh Văn Cường")
+    far_request = make.request(far_resident, topics=[topic])
+    far_session = make.session(far_group, topics=[topic])
+    make.commit()
+    return World(ward=ward, group=group, other_group=other_group, other_ward=other_ward,
+                 far_group=far_group, users=users, resident=resident,
+                 own_resident=own_resident, household=household, consent=consent,
+                 topic=topic, skill=skill, request=request, session=session,
+                 enrollment=enrollment, outcome=outcome, message=message,
+                 audit_event=audit_event, far_resident=far_resident,
+                 far_request=far_request, far_session=far_session)
+
+
+#: URL parameters filled by name from the world. Add a name here when a route uses a new one.
+PARAMETERS: dict[str, Callable[[World], object]] = {
+    "resident_id": lambda w: w.resident.id,
+    "request_id": lambda w: w.request.id,
+    "session_id": lambda w: w.session.id,
+    "group_id": lambda w: w.group.id,
+    "ward_id": lambda w: w.ward.id,
+    "household_id": lambda w: w.household.id,
+    "consent_id": lambda w: w.consent.id,
+    "topic_id": lambda w: w.topic.id,
+    "skill_id": lambda w: w.skill.id,
+    "enrollment_id": lambda w: w.enrollment.id,
+    "outcome_id": lambda w: w.outcome.id,
+    "message_id": lambda w: w.message.id,
+    "volunteer_id": lambda w: w.users[VERIFIED].volunteer_profile.id,
+    "user_id": lambda w: w.users[VERIFIED].id,
+    "code": lambda w: w.request.code,
+    "group_code": lambda w: w.group.code,
+    "slug": lambda w: w.topic.slug,
+    "fmt": lambda w: "json",
+}
+
+
+# --- the access walk --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Access:
+    """Who may use an endpoint (the roles whose request reaches the view and is served).
+
+    params: URL values beyond PARAMETERS (a function of the world);
+    data: form data for non-GET methods (a function of the world; a CSRF token is added);
+    methods: the methods to try (default: every method of the route but HEAD/OPTIONS);
+    fresh_world: rebuild the world before each role (for endpoints whose use by one role
+    changes what the next one would get, e.g. deleting the object).
+    """
+
+    allowed: frozenset
+    params: Callable[[World], dict] | None = None
+    data: Callable[[World], dict] | None = None
+    methods: tuple[str, ...] | None = None
+    fresh_world: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    outcome: str  # "allowed", "denied", "login" (sent to sign in) or "error" (5xx)
+    location: str = ""
+
+
+LOGIN_PATH = "/dang-nhap"
+
+
+def classify(response) -> Answer:
+    status = response.status_code
+    location = response.headers.get("HX-Redirect") or response.headers.get("Location") or ""
+    if status >= 500:
+        outcome = "error"
+    elif urlsplit(location).path == LOGIN_PATH and status in (200, 301, 302, 303, 307):
+        outcome = "login"
+    elif status in (401, 403, 404):
+        outcome = "denied"
+    else:
+        outcome = "allowed"
+    return Answer(status, outcome, location)
+
+
+def endpoints_of(app: Flask) -> dict[str, object]:
+    """Every endpoint of the app (but static files) with its URL rule."""
+    return {rule.endpoint: rule for rule in app.url_map.iter_rules()
+            if rule.endpoint != "static"}
+
+
+def url_for_rule(app: Flask, rule, world: World, access: Access) -> str:
+    from flask import url_for
+
+    values = dict(access.params(world)) if access.params else {}
+    for name in rule.arguments:
+        if name not in values:
+            if name not in PARAMETERS:
+                raise KeyError(f"{rule.endpoint}: no value for URL parameter '{name}'; add it "
+                               f"to PARAMETERS in tests/security_helpers.py or give the "
+                               f"ACCESS entry params=lambda w: {{'{name}': ...}}")
+            values[name] = PARAMETERS[name](world)
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+class RoleClients:
+    """One test client per role, signed in through the real login form, signed in again
+    whenever a request ended its session (logout, password change)."""
+
+    def __init__(self, app: Flask, world: World):
+        from tests.conftest import Client
+
+        app.test_client_class = Client  # each request in its own app context, as in production
+        self.app, self.world, self.clients = app, world, {}
+
+    def _signed_in(self, client) -> bool:
+        with client.session_transaction() as session:
+            return "_user_id" in session
+
+    def get(self, role: str):
+        from app.extensions import limiter
+        from tests.factories import Factory
+
+        client = self.clients.get(role)
+        if client is None or (role != ANONYMOUS and not self._signed_in(client)):
+            client = self.app.test_client()
+            if role != ANONYMOUS:
+                limiter.reset()  # the walk signs in more often than a person may
+                token = csrf_token_from(client.get(LOGIN_PATH))
+                response = client.post(LOGIN_PATH, data={
+                    "csrf_token": token, "phone": self.world.users[role].phone,
+                    "password": Factory.PASSWORD})
+                assert response.status_code == 303, f"{role} could not sign in"
+            self.clients[role] = client
+        return client
+
+
+def request_as(clients: RoleClients, role: str, method: str, url: str, data: dict | None):
+    from app.extensions import limiter
+
+    client = clients.get(role)
+    limiter.reset()
+    if method == "GET":
+        return client.get(url)
+    token = csrf_token_from(client.get("/"))
+    return client.open(url, method=method, data={"csrf_token": token, **(data or {})})
+
+
+def walk(app: Flask, build: Callable[[], World], access: dict[str, Access],
+         reset: Callable[[], None]) -> dict[tuple[str, str], dict[str, Answer]]:
+    """Send every declared endpoint and method as every role; return the answers.
+
+    Roles refused by the table go first, so an allowed role that changes something (a
+    logout, a withdrawal) cannot change what a refused one would get."""
+    world = build()
+    clients = RoleClients(app, world)
+    rules = endpoints_of(app)
+    answers = {}
+    for endpoint, entry in sorted(access.items()):
+        rule = rules[endpoint]
+        methods = entry.methods or tuple(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        for method in methods:
+            results = {}
+            order = sorted(ROLES, key=lambda r: (r in entry.allowed, ROLES.index(r)))
+            for role in order:
+                if entry.fresh_world:
+                    reset()
+                    world = build()
+                    clients = RoleClients(app, world)
+                url = url_for_rule(app, rule, world, entry)
+                data = entry.data(world) if entry.data else None
+                results[role] = classify(request_as(clients, role, method, url, data))
+            answers[(endpoint, method)] = results
+    return answers
+
+
+def mismatches(answers, access: dict[str, Access]) -> list[str]:
+    """Lines describing every answer that differs from the table."""
+    problems = []
+    for (endpoint, method), results in answers.items():
+        allowed = access[endpoint].allowed
+        for role, answer in results.items():
+            if answer.outcome == "error":
+                ok = False
+            elif role in allowed:
+                ok = answer.outcome == "allowed"
+            elif role == ANONYMOUS:
+                ok = answer.outcome in ("login", "denied")
+            else:
+                ok = answer.outcome == "denied"
+            if not ok:
+                expected = "allowed" if role in allowed else "refused"
+                problems.append(f"{method} {endpoint} as {role}: expected {expected}, got "
+                                f"{answer.status} {answer.outcome} {answer.location}".rstrip())
+    return problems
