@@ -329,6 +329,19 @@ class RoleClients:
         return client
 
 
+def csrf_token_for(client) -> str:
+    """A CSRF token for this client's session, fetched from a page only when the session's
+    secret changed (signing in starts a new session)."""
+    with client.session_transaction() as session:
+        raw = session.get("csrf_token")
+    cached = getattr(client, "_csrf", None)
+    if raw is None or cached is None or cached[0] != raw:
+        token = csrf_token_from(client.get("/"))
+        with client.session_transaction() as session:
+            client._csrf = (session.get("csrf_token"), token)
+    return client._csrf[1]
+
+
 def request_as(clients: RoleClients, role: str, method: str, url: str, data: dict | None):
     from app.extensions import limiter
 
@@ -336,8 +349,8 @@ def request_as(clients: RoleClients, role: str, method: str, url: str, data: dic
     limiter.reset()
     if method == "GET":
         return client.get(url)
-    token = csrf_token_from(client.get("/"))
-    return client.open(url, method=method, data={"csrf_token": token, **(data or {})})
+    return client.open(url, method=method,
+                       data={"csrf_token": csrf_token_for(client), **(data or {})})
 
 
 def walk(app: Flask, build: Callable[[], World], access: dict[str, Access],

@@ -127,7 +127,8 @@ def export_csv(data: dict, label) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([label("section"), label("number"), label("field"), label("value")])
-    writer.writerow([label("resident"), 1, label("exported_at"), data["exported_at"]])
+    writer.writerow([label("resident"), 1, label("exported_at"),
+                     label(data["exported_at"], "exported_at")])
     for key, value in data["resident"].items():
         writer.writerow([label("resident"), 1, label(key), _csv_cell(value, key, label)])
     for section in ("consents", "requests", "enrollments", "outcomes", "messages"):
