@@ -82,6 +82,17 @@ def redirect_after_write(url: str) -> Response:
     return response
 
 
+def safe_local_path(target: str | None, default: str) -> str:
+    """`target` if it is a path on this site, else `default`: never "//evil.example",
+    "/\\evil.example" or a path with spaces or control characters (browsers drop or
+    rewrite those, which can turn a local-looking path into another site)."""
+    if (not target or len(target) > 2000 or not target.startswith("/")
+            or target[1:2] in ("/", "\\") or "\\" in target
+            or any(ch <= " " or ch == "\x7f" for ch in target)):
+        return default
+    return target
+
+
 def no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response

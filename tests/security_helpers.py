@@ -400,3 +400,145 @@ def mismatches(answers, access: dict[str, Access]) -> list[str]:
                 problems.append(f"{method} {endpoint} as {role}: expected {expected}, got "
                                 f"{answer.status} {answer.outcome} {answer.location}".rstrip())
     return problems
+
+
+# --- hostile input -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FormTarget:
+    """A form or htmx endpoint to attack with random and hostile values.
+
+    fields: form fields (or, for GET, query parameters) that get hostile values;
+    query: query-string parameters that get hostile values too (e.g. "next");
+    fixed: values kept valid, a function of the world (e.g. a hidden id);
+    role: who sends it (ANONYMOUS, or a role signed in from the world);
+    params: URL values beyond PARAMETERS;
+    before_each: puts back what an accepted attack changed (a function of the world and
+    the database), so every example meets the same state.
+    """
+
+    endpoint: str
+    fields: tuple[str, ...]
+    method: str = "POST"
+    role: str = ANONYMOUS
+    query: tuple[str, ...] = ()
+    fixed: Callable[[World], dict] | None = None
+    params: Callable[[World], dict] | None = None
+    before_each: Callable[[World, object], None] | None = None
+
+
+MARKER = "zq7x"
+#: Values that try to break out of text, attributes and templates; each carries MARKER.
+HOSTILE = (
+    f"<script>{MARKER}()</script>",
+    f'"><img src=x onerror={MARKER}()>',
+    f"' onmouseover='{MARKER}()",
+    f'" hx-get="/{MARKER}" hx-trigger="load',
+    f"<div hx-post=\"/{MARKER}\" hx-trigger=\"load\">x</div>",
+    f"</textarea></title><script>{MARKER}</script>",
+    f"{{{{7*7}}}}{MARKER}{{% raw %}}",
+    f"javascript:{MARKER}()",
+    f"<svg/onload={MARKER}()>",
+    f"\x00\x01\x1b[31m{MARKER}\u202e\ufeff",
+    f"Nguyễn Thị Bình{MARKER}' OR '1'='1",
+    f"%3Cscript%3E{MARKER}",
+)
+
+
+def hostile_values():
+    """A hypothesis strategy for one field value: random unicode, hostile markup, huge
+    strings, numbers and phone-like strings."""
+    from hypothesis import strategies as st
+
+    huge = st.builds(lambda ch, n: ch * n, st.sampled_from(["a", "<", '"', "ệ", "\x00", " "]),
+                     st.integers(min_value=500, max_value=100_000))
+    return st.one_of(
+        st.text(max_size=200),
+        st.sampled_from(HOSTILE),
+        st.tuples(st.text(max_size=20), st.sampled_from(HOSTILE)).map("".join),
+        huge,
+        st.integers().map(str),
+        st.from_regex(r"\A(\+84|0)[1-9][0-9]{8}\Z"),
+        st.just(""),
+    )
+
+
+class _Markup(HTMLParser):
+    """Collects where a marker ended up: tag names, attribute names and values, script
+    and style contents."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.places: list[tuple[str, str, str]] = []  # (kind, tag/attribute, text)
+        self._raw_tag = None
+
+    def handle_starttag(self, tag, attrs):
+        self.places.append(("tag", tag, tag))
+        for name, value in attrs:
+            self.places.append(("attribute-name", name, name))
+            self.places.append(("attribute", name, value or ""))
+        self._raw_tag = tag if tag in ("script", "style") else None
+
+    def handle_endtag(self, tag):
+        self._raw_tag = None
+
+    def handle_data(self, data):
+        if self._raw_tag:
+            self.places.append(("raw", self._raw_tag, data))
+
+
+#: Attributes holding a URL: input may only reach the query string of a local URL.
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "hx-get", "hx-post",
+                  "hx-put", "hx-patch", "hx-delete"}
+#: Attributes where input would be live code.
+CODE_ATTRIBUTE = re.compile(r"^(on|hx-|data-hx)|^(style|srcdoc)$")
+
+
+def _inert_in_attribute(name: str, value: str) -> bool:
+    if name in URL_ATTRIBUTES:
+        parts = urlsplit(value)
+        return (value.startswith("/") and not value.startswith(("//", "/\\"))
+                and not parts.scheme and not parts.netloc and MARKER not in parts.path)
+    return not CODE_ATTRIBUTE.search(name)
+VISIBLE_MESSAGE = re.compile(
+    r'class="(?:error|flash flash-error|error-code)"[^>]*>\s*[^<\s]', re.I)
+
+
+def assert_handled(response, sent: dict) -> None:
+    """Never a server error; a refusal carries a visible message; redirects stay on the
+    site; whatever was sent comes back inert."""
+    status = response.status_code
+    body = response.get_data(as_text=True)
+    assert status < 500, f"{status} for {sent!r}"
+    if status in (400, 413, 422, 429):
+        assert VISIBLE_MESSAGE.search(body), f"{status} without a visible message"
+    if 300 <= status < 400 or "HX-Redirect" in response.headers:
+        location = response.headers.get("HX-Redirect") or response.headers["Location"]
+        parts = urlsplit(location)
+        assert not parts.scheme and not parts.netloc and location.startswith("/"), location
+        assert not location.startswith(("//", "/\\")), location
+    if "html" not in (response.mimetype or ""):
+        return
+    assert "49" + MARKER not in body, "template expression evaluated"
+    parser = _Markup()
+    parser.feed(body)
+    for kind, name, text in parser.places:
+        if MARKER not in text:
+            continue
+        assert kind == "attribute" and _inert_in_attribute(name, text), (
+            f"input came back live in {kind} {name!r}: {text[:120]!r}")
+
+
+def send_hostile(client, url: str, target: FormTarget, values: dict, fixed: dict,
+                 query: dict, htmx: bool):
+    """Send one attack: form fields (or query parameters for GET) plus query values."""
+    from urllib.parse import urlencode
+
+    headers = {"HX-Request": "true"} if htmx else {}
+    if query:
+        url += ("&" if "?" in url else "?") + urlencode(query)
+    if target.method == "GET":
+        params = urlencode({**fixed, **values})
+        return client.get(url + (("&" if "?" in url else "?") + params if params else ""),
+                          headers=headers)
+    data = {"csrf_token": csrf_token_for(client), **fixed, **values}
+    return client.open(url, method=target.method, data=data, headers=headers)

@@ -140,6 +140,9 @@ def resident_consent_withdraw(resident_id: int):
 @role_required(is_manager)
 def resident_erase(resident_id: int):
     resident = privacy.get_resident_for_privacy(current_user, resident_id)
+    if resident.erased_at is not None:  # e.g. a second tab still showing the form
+        flash(_("Dữ liệu của người dân này đã được xóa trước đó."), "info")
+        return redirect_after_write(url_for("admin.resident_privacy", resident_id=resident.id))
     form = EraseResidentForm()
     if not form.validate_on_submit():
         return _privacy_page(resident, erase_form=form, status=422, block="erase")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, request, session, url_for
 from flask_babel import gettext as _
@@ -13,17 +12,12 @@ from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm, RegisterVolunteerForm
 from app.auth.loader import start_session
 from app.extensions import db, limiter
-from app.web import redirect_after_write, render
+from app.web import redirect_after_write, render, safe_local_path
 
 
 def _safe_next(target: str | None) -> str:
     """Only local paths, so a crafted link cannot send people to a look-alike site."""
-    if not target:
-        return url_for("main.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.home")
-    return target
+    return safe_local_path(target, url_for("main.home"))
 
 
 def _login_phone_key() -> str:
