@@ -20,7 +20,7 @@ PHONE = "+84912345678"
 
 def prepare(app) -> None:
     with app.app_context():
-        db.create_all()
+        db.create_all()  # (the suite's schema already exists on PostgreSQL)
         Factory(db).user(name="Nguyễn Văn Thắng", phone=PHONE)
         db.session.commit()
 
@@ -73,25 +73,31 @@ def sqlite_file_goes_away_and_comes_back(tmp_path):
 
 
 @contextmanager
-def scratch_postgres_database(database_uri: str):
+def own_postgres_role(database_uri: str):
+    """A login role of its own for the app under test, so that taking the database away
+    from it (NOLOGIN, connections terminated) touches nobody else. Creating a role is
+    instant, unlike creating and dropping a database."""
     url = make_url(database_uri)
-    name = f"chs_outage_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    role = f"chs_outage_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
 
     def run(sql: str) -> None:
         with admin.connect() as conn:
             conn.execute(text(sql))
 
-    run(f'CREATE DATABASE "{name}"')
+    run(f'CREATE ROLE "{role}" LOGIN')
+    run(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"')
+    run(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
     try:
-        yield url.set(database=name).render_as_string(hide_password=False), name, run
+        yield url.set(username=role).render_as_string(hide_password=False), role, run
     finally:
-        run(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
-        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        run(f'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = \'{role}\'')
+        run(f'DROP OWNED BY "{role}"')
+        run(f'DROP ROLE "{role}"')
         admin.dispose()
 
 
-def test_database_outage_gives_503_and_the_app_recovers(database_uri, tmp_path):
+def test_database_outage_gives_503_and_the_app_recovers(app, database_uri, tmp_path):
     """Run against the database of this suite: SQLite or PostgreSQL."""
     if make_url(database_uri).get_backend_name() == "postgresql":
         postgres_goes_away_and_comes_back(database_uri)
@@ -100,9 +106,9 @@ def test_database_outage_gives_503_and_the_app_recovers(database_uri, tmp_path):
 
 
 def postgres_goes_away_and_comes_back(database_uri):
-    with scratch_postgres_database(database_uri) as (uri, name, run):
+    with own_postgres_role(database_uri) as (uri, role, run):
         terminate = (f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                     f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+                     f"WHERE usename = '{role}'")
         with second_worker(uri) as app:
             prepare(app)
             person, guest = sign_in(app), app.test_client()
@@ -113,10 +119,10 @@ def postgres_goes_away_and_comes_back(database_uri):
             run(terminate)
             assert_serving(person, guest)
 
-            # The database refuses connections for a while.
-            run(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+            # The database refuses the app's connections for a while.
+            run(f'ALTER ROLE "{role}" NOLOGIN')
             run(terminate)
             assert_friendly_outage(person, guest)
 
-            run(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+            run(f'ALTER ROLE "{role}" LOGIN')
             assert_serving(person, guest)
