@@ -233,6 +233,18 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
 }
 
 
+#: The same parameters pointing at the other ward's objects (object-level checks).
+ELSEWHERE: dict[str, Callable[[World], object]] = {
+    "resident_id": lambda w: w.far_resident.id,
+    "request_id": lambda w: w.far_request.id,
+    "session_id": lambda w: w.far_session.id,
+    "group_id": lambda w: w.far_group.id,
+    "ward_id": lambda w: w.other_ward.id,
+    "code": lambda w: w.far_request.code,
+    "group_code": lambda w: w.far_group.code,
+}
+
+
 # --- the access walk --------------------------------------------------------------------
 @dataclass(frozen=True)
 class Access:
@@ -542,3 +554,34 @@ def send_hostile(client, url: str, target: FormTarget, values: dict, fixed: dict
                           headers=headers)
     data = {"csrf_token": csrf_token_for(client), **fixed, **values}
     return client.open(url, method=target.method, data=data, headers=headers)
+
+
+def walk_elsewhere(app: Flask, world: World, access: dict[str, Access]) -> list[str]:
+    """Object-level checks: every endpoint that takes an id of something in an area, sent
+    by each role allowed for this area's object but with the other ward's object instead,
+    must be refused (administrators excepted: they work everywhere). Public endpoints
+    (open to everyone) are left out."""
+    clients = RoleClients(app, world)
+    rules = endpoints_of(app)
+    problems = []
+    for endpoint, entry in sorted(access.items()):
+        rule = rules[endpoint]
+        moved = [name for name in rule.arguments if name in ELSEWHERE]
+        if not moved or entry.allowed == EVERYONE:
+            continue
+        far = {name: ELSEWHERE[name](world) for name in moved}
+        params = entry.params
+
+        def far_params(w, params=params, far=far):
+            return {**(params(w) if params else {}), **far}
+
+        url = url_for_rule(app, rule, world, Access(entry.allowed, params=far_params))
+        methods = entry.methods or tuple(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        for method in methods:
+            for role in sorted(entry.allowed - {ADMIN, ANONYMOUS}):
+                data = entry.data(world) if entry.data else None
+                answer = classify(request_as(clients, role, method, url, data))
+                if answer.outcome != "denied":
+                    problems.append(f"{method} {endpoint} as {role} with the other ward's "
+                                    f"{', '.join(moved)}: got {answer.status} {answer.outcome}")
+    return problems

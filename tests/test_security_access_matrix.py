@@ -9,7 +9,7 @@ from __future__ import annotations
 from tests.conftest import _empty_all_tables
 from tests.security_helpers import (ADMINS, ANONYMOUS, EVERYONE, MANAGERS_HERE, OFFICIALS,
                                     SIGNED_IN, Access, build_world, endpoints_of, mismatches,
-                                    walk)
+                                    walk, walk_elsewhere)
 
 ACCESS: dict[str, Access] = {
     # main
@@ -44,6 +44,13 @@ def test_every_route_answers_every_role_as_declared(app, make):
     answers = walk(app, lambda: build_world(make), ACCESS, reset=_empty_all_tables)
     problems = mismatches(answers, ACCESS)
     assert not problems, "\n".join(["answers that differ from ACCESS:"] + problems)
+
+
+def test_changing_an_id_never_reaches_another_wards_objects(app, make):
+    """A leader or official who edits the id in a URL gets a refusal, not the other ward's
+    resident, request or session."""
+    problems = walk_elsewhere(app, build_world(make), ACCESS)
+    assert not problems, "\n".join(["reached another area's objects:"] + problems)
 
 
 def test_the_walk_notices_a_route_open_to_the_wrong_people(app, make):

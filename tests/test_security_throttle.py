@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth import throttle
 from app.extensions import limiter
@@ -137,6 +137,14 @@ def test_old_failures_are_forgotten_after_a_day(client, thang, clock):
     clock.advance(hours=24, seconds=1)
     for _n in range(4):
         assert attempt(client, "sai-mat-khau").status_code == 422
+
+
+def test_numbers_untouched_for_a_day_are_removed_from_the_table(client, thang, clock, db):
+    attempt(client, "sai-mat-khau", phone="0987000111")
+    clock.advance(hours=25)
+    attempt(client, "sai-mat-khau")
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(LoginThrottle)) == 1
 
 
 def test_unknown_numbers_are_locked_the_same_way_so_nothing_is_revealed(client):

@@ -18,7 +18,7 @@ import math
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -68,6 +68,10 @@ def record_failure(phone_e164: str) -> int:
         },
     ).returning(LoginThrottle.failures)
     failures = db.session.execute(statement).scalar_one()
+    # Forget numbers nobody has mistyped for a day, so the table stays small under attack.
+    db.session.execute(delete(LoginThrottle).where(
+        LoginThrottle.last_failure_at < now - FORGET_AFTER,
+        or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now)))
     lock = lock_for(failures)
     if lock:
         db.session.execute(update(LoginThrottle).where(LoginThrottle.key == key)

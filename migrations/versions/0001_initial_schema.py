@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 21:26:26.295566
+Create Date: 2026-11-25 22:05:01.327305
 
 """
 from alembic import op
@@ -27,6 +27,9 @@ def upgrade():
     sa.Column('locked_until', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttle'))
     )
+    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_throttle_last_failure_at'), ['last_failure_at'], unique=False)
+
     op.create_table('topic',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=40), nullable=False),
@@ -507,5 +510,8 @@ def downgrade():
     op.drop_table('ward')
     op.drop_table('user_account')
     op.drop_table('topic')
+    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_throttle_last_failure_at'))
+
     op.drop_table('login_throttle')
     # ### end Alembic commands ###
