@@ -508,7 +508,8 @@ def main() -> int:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
 
-    tracebacks = error_log.read_text(errors="replace").count("Traceback") if error_log.exists() else 0
+    log_text = error_log.read_text(errors="replace") if error_log.exists() else ""
+    tracebacks = log_text.count("Traceback")
     with psycopg.connect(database_url) as conn:
         lost = []
         for kind, expected in recorder.writes.items():

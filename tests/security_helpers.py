@@ -4,15 +4,31 @@ person per role, the route x role access walk, and hostile-input checks.
 How to use it when you add routes
 ---------------------------------
 1. Access matrix (tests/test_security_access_matrix.py): add one line to `ACCESS`
-   per new endpoint, e.g. ``"requests.detail": Access(MANAGERS | {VERIFIED})``.
-   Until you do, `test_every_route_declares_who_may_use_it` fails and names it.
-   URL parameters are filled from the world by name (see `PARAMETERS` below:
-   `resident_id`, `request_id`, `session_id`, `group_id`, `ward_id`, ...); add a
-   name there, or give the entry `params=lambda w: {...}`. Non-GET methods are
-   sent with a valid CSRF token and `data=lambda w: {...}` (empty by default).
+   per new endpoint naming the roles that may use it with the world's objects, e.g.
+   ``"requests.detail": Access(MANAGERS_HERE | {VERIFIED})``. Role names and sets
+   (EVERYONE, SIGNED_IN, MANAGERS_HERE, MANAGERS, OFFICIALS, VOLUNTEERS, ADMINS) are
+   defined below. Until you declare it, `test_every_route_declares_who_may_use_it`
+   fails and names the endpoint.
+   - URL parameters are filled from the world by name (`PARAMETERS`: `resident_id`,
+     `request_id`, `session_id`, `group_id`, `ward_id`, `code`, ...). A new name: add
+     it to `PARAMETERS` (and to `ELSEWHERE` if it points into an area), or give the
+     entry `params=lambda w: {...}`.
+   - Non-GET methods are sent with a valid CSRF token and `data=lambda w: {...}`
+     (empty by default, so a form usually answers 422 to those allowed).
+   - An endpoint whose use by one role changes what the next role gets (deleting the
+     object): `fresh_world=True`.
+   - "Allowed" means the request reached the view and was served (2xx, 3xx other than
+     to the login page, 4xx other than 401/403/404); "refused" means 403/404, or the
+     login page for anonymous visitors. A 5xx always fails.
+   - `test_changing_an_id_never_reaches_another_wards_objects` then also sends every
+     endpoint with an area id (see `ELSEWHERE`) pointing into the other ward, as each
+     non-admin role you allowed: it must be refused.
 2. Hostile input (tests/test_security_hostile_input.py): add a `FormTarget` to
-   `FORM_TARGETS` naming the endpoint, its method, its free-text fields and the
-   role that may use it. Hypothesis then posts random and hostile values.
+   `FORM_TARGETS` naming the endpoint, its fields (query parameters for GET), its
+   method and the role that may use it (plus `fixed` values that must stay valid and
+   `before_each` to undo what an accepted attack changed). Hypothesis then posts random
+   and hostile values: never a 5xx, a visible message on 4xx, redirects stay on the
+   site, nothing typed comes back as live markup.
 """
 from __future__ import annotations
 

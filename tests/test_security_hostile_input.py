@@ -13,9 +13,9 @@ from sqlalchemy import delete, update
 from app.extensions import limiter
 from app.models import LoginThrottle, Resident
 from app.web import safe_local_path
-from tests.security_helpers import (ANONYMOUS, LEADER, OFFICIAL, RESIDENT, FormTarget,
+from tests.security_helpers import (ANONYMOUS, LEADER, OFFICIAL, RESIDENT, Access, FormTarget,
                                     RoleClients, assert_handled, build_world, endpoints_of,
-                                    hostile_values, send_hostile, url_for_rule, Access)
+                                    hostile_values, send_hostile, url_for_rule)
 
 FORM_TARGETS = [
     FormTarget("auth.login", fields=("phone", "password", "remember"), query=("next",)),

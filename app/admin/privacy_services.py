@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from app.audit import audit
 from app.extensions import db
-from app.models import (Consent, Enrollment, HelpRequest, Household, OutboxMessage,
-                        OutboxStatus, Outcome, Resident, Role, Session, SessionKind, User)
+from app.models import (Consent, Enrollment, HelpRequest, OutboxMessage, OutboxStatus, Outcome,
+                        Resident, Role, Session, SessionKind, User)
 from app.models.types import utcnow
 from app.permissions import deny
 

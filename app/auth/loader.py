@@ -43,7 +43,7 @@ def parse_login_id(value: str | None) -> tuple[int, str, int] | None:
 
 
 def start_session(user, remember: bool) -> None:
-    """Sign in with a fresh session (no value of the anonymous session survives but the language)."""
+    """Sign in with a fresh session: nothing of the anonymous one survives but the language."""
     lang = session.get("lang")
     session.clear()
     if lang:
