@@ -197,6 +197,9 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(app, clien
     html = client.get("/").get_data(as_text=True)
     assert "Đăng xuất" in html and "Đã đổi mật khẩu" in html
     assert not signed_in(phone_in_the_drawer)
+    with phone_in_the_drawer.session_transaction() as sess:
+        assert "_user_id" not in sess  # the stale sign-in is forgotten, not re-checked
+    assert phone_in_the_drawer.get_cookie("remember_token") is None
     stale = app.test_client()
     stale.set_cookie("remember_token", remembered)
     assert not signed_in(stale)

@@ -83,8 +83,9 @@ def configure_login(app: Flask) -> None:
         elif clock.timestamp() - parsed[2] > \
                 current_app.config["REMEMBER_COOKIE_DURATION"].total_seconds():
             user = None  # older than any sign-in may last
-        if user is None:
-            # The remember-me cookie holds the same id: it is no better, so drop it too.
+        if user is None and stored_id:
+            # Forget the stale id; the remember-me cookie holds the same one: drop it too.
+            session.pop("_user_id", None)
             session["_remember"] = "clear"
         return user
 
