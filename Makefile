@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate demo translations translations-update browser-deps clean
+.PHONY: run test install migrate demo translations translations-update browser-deps clean loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ test: install
 # Debian's Chromium, which the browser tests drive (as root; never a downloaded browser).
 browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+# Not part of `make test`: gunicorn on a scratch PostgreSQL database, loopback only.
+loadtest: install
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import IntegerField, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
 from app.phone import InvalidPhone, normalize_phone
 
@@ -37,3 +37,18 @@ def input_required(message=None):
 
 def max_length(limit: int):
     return Length(max=limit, message=_l("Tối đa %(max)d ký tự.", max=limit))
+
+
+class WholeNumberField(IntegerField):
+    """IntegerField whose "not a number" message is Vietnamese (WTForms has no vi catalogue)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Vui lòng nhập một số."))) from exc
+
+
+def one_of(values):
+    """For a SelectField with validate_choice=False: WTForms' own message is English only."""
+    return AnyOf(list(values), message=_l("Vui lòng chọn một mục trong danh sách."))

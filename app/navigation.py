@@ -48,6 +48,8 @@ NAV = (
     NavItem("coverage.ward", _l("Tổng hợp phường"), _signed_in(is_official)),
     NavItem("notify.inbox", _l("Thông báo"), _signed_in(lambda _user: True)),
     NavItem("admin.index", _l("Quản trị"), _signed_in(is_admin)),
+    NavItem("admin.audit_log", _l("Nhật ký dữ liệu cá nhân"), _signed_in(is_official)),
+    NavItem("auth.change_password", _l("Đổi mật khẩu"), _signed_in(lambda _user: True)),
     NavItem("auth.register", _l("Đăng ký tình nguyện viên"), _anonymous),
 )
 

@@ -7,12 +7,39 @@ from flask import abort, current_app, request
 from flask_login import current_user, login_required
 
 
-def deny(reason: str):
-    """Refuse with 403 and log who was refused what (never the personal data itself)."""
-    user_id = current_user.get_id().split(":")[0] if current_user.is_authenticated else "-"
-    current_app.logger.warning("access denied: user=%s %s %s (%s)", user_id, request.method,
-                               request.path, reason)
+def deny(reason: str, *, resident=None, ward_id: int | None = None):
+    """Refuse with 403; log it and write it to the audit log (action "denied").
+
+    Give the `resident` (or `ward_id`) the refused request was about, so that the
+    ward's officials see the attempt in their audit log. Nothing the refused request
+    changed is kept: its transaction is rolled back before the denial is written.
+    """
+    user_id = current_user.id if current_user.is_authenticated else None
+    if resident is not None:
+        ward_id = ward_id or (resident.group.ward_id if resident.group else None)
+    resident_id = getattr(resident, "id", None)
+    current_app.logger.warning("access denied: user=%s %s %s (%s)", user_id or "-",
+                               request.method, request.path, reason)
+    _audit_denial(user_id, reason, resident_id, ward_id)
     abort(403)
+
+
+def _audit_denial(user_id, reason: str, resident_id, ward_id) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.extensions import db
+    from app.models.audit import AuditEvent
+
+    try:
+        db.session.rollback()
+        db.session.add(AuditEvent(
+            action="denied", subject=f"{request.method} {request.path}"[:80],
+            actor_id=user_id, resident_id=resident_id, ward_id=ward_id, detail=reason[:300]))
+        db.session.commit()
+    except SQLAlchemyError:
+        # A refusal stays a refusal even when it cannot be written down.
+        db.session.rollback()
+        current_app.logger.exception("could not write a denial to the audit log")
 
 
 def role_required(*predicates):

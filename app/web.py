@@ -82,12 +82,31 @@ def redirect_after_write(url: str) -> Response:
     return response
 
 
+def safe_local_path(target: str | None, default: str) -> str:
+    """`target` if it is a path on this site, else `default`: never "//evil.example",
+    "/\\evil.example" or a path with spaces or control characters (browsers drop or
+    rewrite those, which can turn a local-looking path into another site)."""
+    if (not target or len(target) > 2000 or not target.startswith("/")
+            or target[1:2] in ("/", "\\") or "\\" in target
+            or any(ch <= " " or ch == "\x7f" for ch in target)):
+        return default
+    return target
+
+
 def no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 # --- errors --------------------------------------------------------------------
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached or answered "try later" (not a bug in our SQL)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
 def error_response(status: int, message: str | None = None) -> Response:
     title = str(ERROR_TITLES.get(status, ERROR_TITLES[500]))
     hint = message or str(ERROR_HINTS.get(status, ERROR_HINTS[500]))
@@ -130,6 +149,8 @@ def init_app(app: Flask) -> None:
             version = _static_version(app, values["filename"])
             if version:
                 values["v"] = version
+    from app import logmask
+    logmask.install()
 
     @app.before_request
     def _mark_read_only():
@@ -175,14 +196,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        from sqlalchemy.exc import DBAPIError, OperationalError
-
         from app.extensions import db
 
-        db.session.rollback()
-        if isinstance(exc, OperationalError) or (
-                isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone; the pool recovers
+            db.session.remove()
+        if is_database_unavailable(exc):
             log.error("database unavailable: %s", exc.__class__.__name__)
+            # The account could not be loaded: show the page as to a guest.
+            g._login_user = login.anonymous_user()
             return error_response(503)
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500)

@@ -1,8 +1,11 @@
 """Accounts: authentication and registration rules."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
+from app.auth import throttle
 from app.auth.passwords import burn_time, hash_password, needs_rehash, verify_password
 from app.extensions import db
 from app.models import Membership, Role, User, VolunteerProfile
@@ -64,3 +67,34 @@ def set_password(user: User, password: str) -> None:
     """Change a password and end the user's other sessions."""
     user.password_hash = hash_password(password)
     user.rotate_session_token()
+
+
+@dataclass
+class Attempt:
+    """The answer to a password check: the user on success, else how long to wait (seconds)."""
+    user: User | None = None
+    locked_seconds: int = 0
+
+
+def sign_in(phone_e164: str, password: str) -> Attempt:
+    """Check a password, counting failures per number; a locked number is not checked at all."""
+    locked = throttle.seconds_locked(phone_e164)
+    if locked:
+        return Attempt(locked_seconds=locked)
+    user = authenticate(phone_e164, password)
+    if user is None:
+        return Attempt(locked_seconds=throttle.record_failure(phone_e164))
+    throttle.record_success(phone_e164)
+    return Attempt(user=user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> Attempt:
+    """Change the password of a signed-in person who proves they know the current one."""
+    locked = throttle.seconds_locked(user.phone)
+    if locked:
+        return Attempt(locked_seconds=locked)
+    if not verify_password(user.password_hash, current_password):
+        return Attempt(locked_seconds=throttle.record_failure(user.phone))
+    throttle.record_success(user.phone)
+    set_password(user, new_password)
+    return Attempt(user=user)

@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from app.main import bp
-from app.web import render
+from app.web import render, safe_local_path
 
 
 @bp.get("/")
@@ -27,10 +27,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target, 303)
+    return redirect(safe_local_path(request.form.get("next"), url_for("main.home")), 303)
 
 
 @bp.get("/healthz")

@@ -1,5 +1,5 @@
 """The domain models, one module per area; importing this registers them all."""
-from app.models.accounts import Membership, Role, User
+from app.models.accounts import LoginThrottle, Membership, Role, User
 from app.models.audit import AuditEvent
 from app.models.areas import Group, Household, Ward
 from app.models.coverage import Indicator, Target
@@ -17,9 +17,10 @@ from app.models.volunteers import HandBack, VolunteerArea, VolunteerKind, Volunt
 __all__ = [
     "AuditEvent", "CalendarFeed", "CompetenceArea", "Consent", "ConsentMethod",
     "DeliveryAttempt", "Enrollment", "EnrollmentStatus", "Gender", "Group", "HandBack",
-    "HelpRequest", "Household", "Indicator", "Membership", "NoShow", "NoShowStatus",
-    "NotificationPreference", "NotifyChannel", "OutboxMessage", "OutboxStatus", "Outcome",
-    "Place", "ReplyAnswer", "RequestStatus", "Resident", "Role", "Session", "SessionKind",
-    "SessionReply", "SessionStatus", "SessionVolunteer", "Skill", "Target", "Topic", "User",
-    "VolunteerArea", "VolunteerKind", "VolunteerProfile", "VolunteerRole", "Ward",
+    "HelpRequest", "Household", "Indicator", "LoginThrottle", "Membership", "NoShow",
+    "NoShowStatus", "NotificationPreference", "NotifyChannel", "OutboxMessage", "OutboxStatus",
+    "Outcome", "Place", "ReplyAnswer", "RequestStatus", "Resident", "Role", "Session",
+    "SessionKind", "SessionReply", "SessionStatus", "SessionVolunteer", "Skill", "Target",
+    "Topic", "User", "VolunteerArea", "VolunteerKind", "VolunteerProfile", "VolunteerRole",
+    "Ward",
 ]

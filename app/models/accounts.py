@@ -130,3 +130,18 @@ class Membership(db.Model):
     user: Mapped[User] = relationship(back_populates="memberships")
     ward = relationship("Ward")
     group = relationship("Group")
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins for one phone number, shared by every worker and machine.
+
+    The phone number is kept only as a keyed hash: numbers people mistype are not
+    stored. A row disappears after a successful sign-in.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

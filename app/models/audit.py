@@ -27,3 +27,5 @@ class AuditEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(String(300))
 
     actor = relationship("User")
+    resident = relationship("Resident")
+    ward = relationship("Ward")
