@@ -192,3 +192,54 @@ def town(make):
     # "> 30%": not met. tổ 2 e-payment 40% against the campaign's "> 50%": not met.
     make.commit()
     return SimpleNamespace(**{k: v for k, v in locals().items() if k not in ("make", "db")})
+
+
+class FigureCells:
+    """Reads a coverage page: {row id: {figure or "share:"+figure: text}}."""
+
+    def __init__(self, html: str):
+        from html.parser import HTMLParser
+
+        cells: dict[str, dict[str, str]] = {}
+        links: dict[str, dict[str, str]] = {}
+        state = {"row": None, "capture": None, "depth": 0}
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                if tag == "tr" and attrs.get("id", "").startswith("row-"):
+                    state["row"] = attrs["id"]
+                    cells.setdefault(state["row"], {})
+                if state["row"] and state["capture"] is None:
+                    key = attrs.get("data-figure") or (
+                        "share:" + attrs["data-share"] if "data-share" in attrs else None)
+                    if key:
+                        state["capture"], state["tag"] = key, tag
+                        cells[state["row"]][key] = ""
+                        if tag == "a":
+                            links.setdefault(state["row"], {})[key] = attrs["href"]
+
+            def handle_endtag(self, tag):
+                if state["capture"] and tag == state["tag"]:
+                    state["capture"] = None
+                if tag == "tr":
+                    state["row"] = None
+
+            def handle_data(self, data):
+                if state["capture"] and state["row"]:
+                    cells[state["row"]][state["capture"]] += data.strip()
+
+        Parser().feed(html)
+        self.rows = cells
+        self.links = links
+
+    def __getitem__(self, row_id):
+        return self.rows[row_id]
+
+
+def vn_number(text: str):
+    """"1.234,5%" -> 1234.5; "—" -> None."""
+    text = text.strip().rstrip("%").strip()
+    if text in ("", "—"):
+        return None
+    return float(text.replace(".", "").replace(",", "."))
