@@ -42,6 +42,11 @@ def log(session_id: int):
     enrollments = s.attendees(session)
     is_leader = current_user.can_manage_group(session.group)
     if session.status == SessionStatus.DONE:
+        if request.method == "POST":  # someone else logged it since this form was opened
+            return render("outcomes/log.html", block="form", status=409, session=session,
+                          already_logged=True, error=_(
+                              "Buổi này đã được ghi kết quả rồi. Nếu cần sửa, hãy báo tổ "
+                              "trưởng."))
         return render("outcomes/logged.html", session=session, enrollments=enrollments,
                       is_leader=is_leader, label=lambda r: resident_label(r, current_user))
     skills = s.session_skills(session)

@@ -200,11 +200,13 @@ def log_outcomes(user, session: Session, entries: list[AttendeeEntry],
             raise OutcomeError(_("Có người không thuộc buổi này. Vui lòng tải lại trang."))
         # Attendance may already have been entered (a sign-in sheet): complete that outcome.
         outcome = enrollment.outcome
-        if outcome is None:
+        fresh = outcome is None
+        if fresh:
             outcome = Outcome(enrollment_id=enrollment.id)
-            db.session.add(outcome)
         outcome.recorded_by_id, outcome.recorded_at = user.id, now
         _apply(outcome, entry, allowed)
+        if fresh:
+            db.session.add(outcome)
         number = max((r.number for r in outcome.revisions), default=0) + 1
         outcome.revisions.append(_snapshot(outcome, number, user, None))
         created.append((outcome, entry))
