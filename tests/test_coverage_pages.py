@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.coverage import services as s
+from app.i18n import today_local
 from app.models import AuditEvent, Group, Indicator, Target, Topic
 from app.models.types import utcnow
 from tests.conftest import csrf_token_from
@@ -200,7 +201,7 @@ def test_the_leader_enters_the_groups_denominators(client, auth, make, db):
     token = csrf_token_from(client.get(url))
     bad = client.post(url, data={"csrf_token": token, "adults_count": "nhiều",
                                  "households_count": "12",
-                                 "denominators_on": (date.today() + timedelta(days=3))
+                                 "denominators_on": (today_local() + timedelta(days=3))
                                  .isoformat()})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422

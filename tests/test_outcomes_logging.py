@@ -219,7 +219,7 @@ def test_only_the_classs_volunteers_and_its_leaders_may_log_it(client, auth, mak
     _log_in(auth, scene.leader)
     page = client.get(url).get_data(as_text=True)
     assert f'name="h{scene.session.volunteers[0].id}"' in page  # the leader sets hours
-    assert client.get(f"/buoi/99999/ket-qua").status_code == 404
+    assert client.get("/buoi/99999/ket-qua").status_code == 404
 
 
 def test_the_leader_sets_hours_while_logging_and_corrects_them_later(client, auth, make, db):

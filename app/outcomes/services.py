@@ -25,6 +25,7 @@ from app.models.types import utcnow
 from app.notify.outbox import notify
 from app.permissions import deny
 from app.privacy import can_see_personal_data
+from app.text import fold
 from app.timeslots import ALL
 
 LOGGABLE_STATES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
@@ -520,9 +521,10 @@ def certificate_lines(profile: VolunteerProfile, start: date, end: date) -> list
         .where(SessionVolunteer.volunteer_id == profile.id,
                Session.status == SessionStatus.DONE,
                Session.starts_at >= since, Session.starts_at < until)
-        .group_by(Ward.id).order_by(Ward.name)).all()
-    return [CertificateLine(ward, n, Decimal(str(total or 0)).quantize(Decimal("0.01")))
-            for ward, n, total in rows]
+        .group_by(Ward.id)).all()
+    lines = [CertificateLine(ward, n, Decimal(str(total or 0)).quantize(Decimal("0.01")))
+             for ward, n, total in rows]
+    return sorted(lines, key=lambda line: fold(line.ward.name))
 
 
 def possible_signers(lines: list[CertificateLine]) -> list[tuple[User, Ward]]:
