@@ -354,3 +354,17 @@ def test_unknown_figures_and_areas_are_not_found(client, auth, make, db):
         == 404  # needs a topic
     assert client.get("/do-bao-phu/xuat.pdf?level=all").status_code == 404
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(client, auth, make):
+    ward = make.ward()
+    make.group(ward, "=HYPERLINK(\"http://lua-dao.example\")", adults_count=3)
+    official = make.official(ward)
+    make.commit()
+    login(auth, official)
+    text = client.get(f"/do-bao-phu/xuat.csv?level=ward&key={ward.id}").get_data().decode(
+        "utf-8-sig")
+    assert list(csv.reader(io.StringIO(text)))[1][0].startswith("'=HYPERLINK")
+    xlsx = client.get(f"/do-bao-phu/xuat.xlsx?level=ward&key={ward.id}")
+    sheet = load_workbook(io.BytesIO(xlsx.get_data()))["Độ bao phủ"]
+    assert sheet["A2"].value.startswith("'=HYPERLINK") and sheet["A2"].data_type == "s"

@@ -146,29 +146,48 @@ def achieved_skills(groups, topic_condition=None):
 
 def completed_topics(groups, topic_condition=None):
     """(resident_id, topic_id) for every topic a resident of the area completed."""
-    achieved = achieved_skills(groups, topic_condition).subquery("achieved")
+    # For a bounded area the database should walk from the area's residents to their
+    # outcomes; filtering skills early would make it walk every outcome of the city.
+    achieved = achieved_skills(groups, topic_condition if groups is None else None
+                               ).subquery("achieved")
     sizes = (select(Skill.topic_id.label("topic_id"), func.count(Skill.id).label("size"))
              .group_by(Skill.topic_id).subquery("sizes"))
-    return (select(achieved.c.resident_id.label("resident_id"), Skill.topic_id.label("topic_id"))
+    stmt = (select(achieved.c.resident_id.label("resident_id"), Skill.topic_id.label("topic_id"))
             .select_from(achieved)
             .join(Skill, Skill.id == achieved.c.skill_id)
-            .join(sizes, sizes.c.topic_id == Skill.topic_id)
-            .group_by(achieved.c.resident_id, Skill.topic_id, sizes.c.size)
+            .join(sizes, sizes.c.topic_id == Skill.topic_id))
+    if topic_condition is not None:
+        stmt = stmt.join(Topic, Topic.id == Skill.topic_id).where(topic_condition)
+    return (stmt.group_by(achieved.c.resident_id, Skill.topic_id, sizes.c.size)
             .having(func.count(achieved.c.skill_id) == sizes.c.size))
 
 
-def basic_skills_residents(groups):
-    """Residents of the area who completed every required core topic."""
+def evidence_topic_condition():
+    """The topics whose completion some figure needs: the required core topics and the
+    smartphone and e-payment topics (one pass over the outcomes serves them all)."""
+    return or_(Topic.id.in_(required_core_topic_ids()),
+               Topic.slug.in_((SMARTPHONE_TOPIC_SLUG, EPAYMENT_TOPIC_SLUG)))
+
+
+def basic_skills_residents(groups, done=None):
+    """Residents of the area who completed every required core topic.
+
+    `done` may be a completed-topics CTE already computed for the area."""
     required = required_core_topic_ids()
-    done = completed_topics(groups, Topic.id.in_(required)).subquery("core_done")
+    if done is None:
+        done = completed_topics(groups, Topic.id.in_(required)).subquery("core_done")
     how_many = select(func.count()).select_from(required.subquery()).scalar_subquery()
     return (select(done.c.resident_id.label("resident_id"))
+            .where(done.c.topic_id.in_(required))
             .group_by(done.c.resident_id).having(func.count(done.c.topic_id) == how_many))
 
 
-def topic_completers(groups, slug: str):
-    done = completed_topics(groups, Topic.slug == slug).subquery()
-    return select(done.c.resident_id.label("resident_id")).distinct()
+def topic_completers(groups, slug: str, done=None):
+    if done is None:
+        done = completed_topics(groups, Topic.slug == slug).subquery()
+    return (select(done.c.resident_id.label("resident_id"))
+            .where(done.c.topic_id.in_(select(Topic.id).where(Topic.slug == slug)))
+            .distinct())
 
 
 def reached_residents(groups):
@@ -192,10 +211,13 @@ class ResidentFigures:
 
     def __init__(self, groups, today: date):
         self.groups = groups
+        done = completed_topics(groups, evidence_topic_condition()).cte("done")
         self.reached = reached_residents(groups).subquery("reached")
-        self.basic = basic_skills_residents(groups).subquery("basic")
-        self.phone_topic = topic_completers(groups, SMARTPHONE_TOPIC_SLUG).subquery("phone_topic")
-        self.pay_topic = topic_completers(groups, EPAYMENT_TOPIC_SLUG).subquery("pay_topic")
+        self.basic = basic_skills_residents(groups, done).subquery("basic")
+        self.phone_topic = topic_completers(groups, SMARTPHONE_TOPIC_SLUG, done).subquery(
+            "phone_topic")
+        self.pay_topic = topic_completers(groups, EPAYMENT_TOPIC_SLUG, done).subquery(
+            "pay_topic")
         adult = adult_condition(today)
         has_basic = self.basic.c.resident_id.is_not(None)
         self.conditions = {

@@ -80,12 +80,22 @@ def topic_rows(balances: list[TopicBalance]) -> list[list]:
     return rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text that a spreadsheet would run as a formula is written as plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[list]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel shows the Vietnamese letters right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -101,7 +111,7 @@ def to_xlsx(sheets: list[tuple[str, list[list], bool]], title: str) -> bytes:
     for name, rows, has_total in sheets:
         sheet = workbook.create_sheet(title=name[:31])
         for row in rows:
-            sheet.append(row)
+            sheet.append([safe_cell(v) for v in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
