@@ -118,3 +118,18 @@ def test_correcting_a_no_show_with_skills_is_refused(client, auth, make, db):
                                                  skills=scene.phone.skills))
     assert response.status_code == 422
     assert "Người không đến thì không đánh dấu kỹ năng." in response.get_data(as_text=True)
+
+
+def test_an_outcome_recorded_before_history_keeps_its_first_version_when_corrected(make, db):
+    scene = class_scene(make)
+    outcome = make._add(Outcome(enrollment_id=scene.seat_hung.id, attended=True, confidence=2,
+                                skills=[scene.phone.skills[0]], recorded_by_id=scene.minh.id))
+    make.commit()
+    assert outcome.revisions == []
+    services.correct_outcome(scene.leader, outcome, services.AttendeeEntry(
+        scene.seat_hung.id, True, {s.id for s in scene.phone.skills}, 4), "Ghi thiếu kỹ năng.")
+    db.session.commit()
+    first, second = db.session.get(Outcome, outcome.id).revisions
+    assert (first.number, first.skill_ids, first.confidence, first.changed_by_id) == (
+        1, [scene.phone.skills[0].id], 2, scene.minh.id)
+    assert (second.number, second.confidence, second.reason) == (2, 4, "Ghi thiếu kỹ năng.")

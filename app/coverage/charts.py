@@ -17,7 +17,6 @@ WIDTH = 400  # viewBox units; the CSS caps the drawn width
 class HBar:
     label: str
     value_text: str
-    href: str | None
     y: float
     width: float
     target_x: float | None
@@ -37,14 +36,14 @@ class CoverageChart:
 
 
 def coverage_chart(items) -> CoverageChart:
-    """Items: (label, percent or None, target percent or None, met or None, href, text)."""
+    """Items: (label, percent or None, target percent or None, met or None, text)."""
     row = 42
     chart = CoverageChart(height=len(items) * row + 22)
-    for i, (label, percent, target, met, href, text) in enumerate(items):
+    for i, (label, percent, target, met, text) in enumerate(items):
         top = i * row
         width = 0.0 if percent is None else min(max(percent, 0), 100) / 100 * WIDTH
         chart.bars.append(HBar(
-            label=label, value_text=text, href=href, y=top, width=round(width, 1),
+            label=label, value_text=text, y=top, width=round(width, 1),
             target_x=None if target is None else round(min(float(target), 100) / 100 * WIDTH, 1),
             state="none" if met is None else ("met" if met else "unmet")))
     chart.ticks = [(round(p / 100 * WIDTH, 1), f"{p}%") for p in (0, 25, 50, 75, 100)]
@@ -117,8 +116,6 @@ class PairBar:
     supply: int
     demand_width: float
     supply_width: float
-    demand_href: str | None
-    supply_href: str | None
 
 
 @dataclass
@@ -131,7 +128,7 @@ class PairChart:
         return WIDTH
 
 
-def topic_chart(balances, hrefs) -> PairChart:
+def topic_chart(balances) -> PairChart:
     """Requests waiting and volunteers available per topic (biggest shortfall first)."""
     row = 52
     shown = [b for b in balances if b.demand or b.supply][:10]
@@ -139,10 +136,8 @@ def topic_chart(balances, hrefs) -> PairChart:
     usable = WIDTH - 40
     rows = []
     for i, b in enumerate(shown):
-        demand_href, supply_href = hrefs(b)
         rows.append(PairBar(label=b.topic.short_name, y=i * row, demand=b.demand,
                             supply=b.supply,
                             demand_width=round(usable * b.demand / peak, 1),
-                            supply_width=round(usable * b.supply / peak, 1),
-                            demand_href=demand_href, supply_href=supply_href))
+                            supply_width=round(usable * b.supply / peak, 1)))
     return PairChart(height=max(len(rows), 1) * row + 4, rows=rows)

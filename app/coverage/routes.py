@@ -73,8 +73,7 @@ def _charts_for(area, table=None):
         "weeks": weeks,
         "weekly": charts.weekly_chart(weeks, lambda day: f"{day.day}/{day.month}"),
         "balances": balances,
-        "topics": charts.topic_chart(balances, lambda b: (
-            figure_url("demand", area, b.topic), figure_url("supply", area, b.topic))),
+        "topics": charts.topic_chart(balances),
     }
     if table is not None and table.rows:
         items = []
@@ -82,7 +81,7 @@ def _charts_for(area, table=None):
             fig = row.indicators["adults_basic"]
             text = percent_vn(fig.percent) if fig.percent is not None else _("chưa có mẫu số")
             items.append((row.label, fig.percent, fig.target.percent if fig.target else None,
-                          fig.met, figure_url("adults_basic", row), text))
+                          fig.met, text))
         chart["coverage"] = charts.coverage_chart(items)
     return chart
 
