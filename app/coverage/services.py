@@ -35,8 +35,6 @@ class Level:
     ALL = "all"
     MINE = "mine"  # the groups a leader leads
 
-    ALL_LEVELS = (GROUP, WARD, DISTRICT, ALL, MINE)
-
 
 # The indicators with data behind them, in the order they are shown.
 INDICATORS = (
@@ -147,14 +145,6 @@ def wards_visible_to(user) -> list[Ward]:
     if not user.is_admin:
         stmt = stmt.where(Ward.id.in_(user.official_ward_ids() or {-1}))
     return list(db.session.scalars(stmt))
-
-
-def led_groups(user) -> list[Group]:
-    ids = user.led_group_ids()
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Group).where(Group.id.in_(ids))
-                                   .order_by(Group.ward_id, Group.position, Group.id)))
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -623,6 +613,7 @@ def hours_total(area: Area, now: datetime) -> float:
 
 def unserved_group_rows(area: Area, now: datetime) -> list[Row]:
     """The area's unserved groups, with the reason for each."""
+    # The same groups, one row each (whatever the area's own rows are).
     group_area = Area(Level.MINE, None, area.label, area.groups, area.ward, area.group)
     table = build_table(group_area, now)
     return [row for row in table.rows if row.unserved]
