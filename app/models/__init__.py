@@ -6,6 +6,8 @@ from app.models.coverage import Indicator, Target
 from app.models.notify import (DeliveryAttempt, NotificationPreference, NotifyChannel,
                                OutboxMessage, OutboxStatus)
 from app.models.outcomes import Outcome
+from app.models.notify import OutboxMessage, OutboxStatus
+from app.models.outcomes import Outcome, OutcomeRevision
 from app.models.requests import HelpRequest, Place, RequestStatus
 from app.models.residents import Consent, ConsentMethod, Gender, Resident
 from app.models.sessions import (CalendarFeed, Enrollment, EnrollmentStatus, NoShow,
@@ -19,8 +21,8 @@ __all__ = [
     "DeliveryAttempt", "Enrollment", "EnrollmentStatus", "Gender", "Group", "HandBack",
     "HelpRequest", "Household", "Indicator", "LoginThrottle", "Membership", "NoShow",
     "NoShowStatus", "NotificationPreference", "NotifyChannel", "OutboxMessage", "OutboxStatus",
-    "Outcome", "Place", "ReplyAnswer", "RequestStatus", "Resident", "Role", "Session",
-    "SessionKind", "SessionReply", "SessionStatus", "SessionVolunteer", "Skill", "Target",
-    "Topic", "User", "VolunteerArea", "VolunteerKind", "VolunteerProfile", "VolunteerRole",
-    "Ward",
+    "Outcome", "OutcomeRevision", "Place", "ReplyAnswer", "RequestStatus", "Resident", "Role",
+    "Session", "SessionKind", "SessionReply", "SessionStatus", "SessionVolunteer", "Skill",
+    "Target", "Topic", "User", "VolunteerArea", "VolunteerKind", "VolunteerProfile",
+    "VolunteerRole", "Ward",
 ]
