@@ -39,6 +39,7 @@ NAV = (
     NavItem("requests.track", _l("Theo dõi yêu cầu"), _anonymous),
     NavItem("matching.near_me", _l("Yêu cầu gần bạn"), _signed_in(is_volunteer)),
     NavItem("sessions.mine", _l("Lịch của tôi"), _signed_in(is_volunteer)),
+    NavItem("outcomes.pending", _l("Ghi kết quả"), _signed_in(is_volunteer)),
     NavItem("volunteers.profile", _l("Hồ sơ tình nguyện viên"), _signed_in(is_volunteer)),
     NavItem("requests.queue", _l("Yêu cầu của tổ"), _signed_in(is_manager)),
     NavItem("residents.directory", _l("Người dân"), _signed_in(is_manager)),

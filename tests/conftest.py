@@ -40,13 +40,10 @@ def _config_dict() -> dict:
 
 
 def _empty_all_tables() -> None:
-    tables = list(reversed(_db.metadata.sorted_tables))
-    if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            _db.session.execute(table.delete())
+    # DELETE, children first: on the handful of rows a test leaves it is far quicker
+    # than TRUNCATE, which rewrites every table's files on PostgreSQL.
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     _db.session.commit()
 
 
