@@ -13,7 +13,7 @@ from jinja2_fragments.flask import render_block
 from werkzeug.exceptions import HTTPException
 
 from app.database import read_only_transaction
-from app.extensions import htmx, login
+from app.extensions import compress, htmx, login
 
 log = logging.getLogger("cunghocso")
 
@@ -105,6 +105,20 @@ def error_response(status: int, message: str | None = None) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    # Text responses (HTML, CSS, JS, JSON) over 500 bytes are compressed: brotli where the
+    # browser takes it, gzip otherwise.
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    compress.init_app(app)
+
+    @app.after_request  # runs before compression (hooks run in reverse order)
+    def _buffer_static(response: Response) -> Response:
+        # Our static files are small: read them whole (the file is closed at once) so they are
+        # compressed like any other body rather than streamed.
+        if request.endpoint == "static" and response.direct_passthrough:
+            response.direct_passthrough = False
+            response.get_data()
+        return response
+
     @app.before_request
     def _mark_read_only():
         g.read_only_token = read_only_transaction.set(
