@@ -61,7 +61,7 @@ def postgres_version(url: str) -> str | None:
     engine = create_engine(database_url(url))
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SHOW server_version")).scalar()
+            return conn.execute(text("SHOW server_version")).scalar().split()[0]
     finally:
         engine.dispose()
 
@@ -159,6 +159,8 @@ def gunicorn(url: str, workers: int, threads: int = 1, timeout: float = 60.0):
             proc.kill()
             proc.wait()
         log.close()
+        if not Path(log.name).stat().st_size:
+            Path(log.name).unlink()
 
 
 def percentile(sorted_values: list[float], q: float) -> float:

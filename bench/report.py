@@ -11,7 +11,8 @@ from bench.common import OUT, RESULTS, ROOT
 
 def _machine(m: dict) -> str:
     return (f"{m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, "
-            f"SQLite {m['sqlite']}; load average at start {' / '.join(map(str, m['load_average']))}")
+            f"SQLite {m['sqlite']}; load average at start "
+            f"{' / '.join(map(str, m['load_average']))}")
 
 
 def _meta(r: dict) -> list[str]:
@@ -43,7 +44,8 @@ def seeds() -> list[str]:
                      f"| {' / '.join(map(str, r['machine']['load_average']))} | {r['date']} |")
     lines.append("")
     lines.append("Machine: " + _machine(results[0]["machine"]) + ".")
-    lines.append("Commands: " + "; ".join(f"`{r['command']}`" for r in results) + ".")
+    lines.append("Commands: " + "; ".join(dict.fromkeys(f"`{r['command']}`" for r in results))
+                 + ".")
     return lines
 
 
@@ -140,6 +142,9 @@ def main() -> None:
         "Written by `python -m bench.report` from the raw results in `bench/out/` "
         "(see [README.md](README.md) for how to run each benchmark). Every figure is what was "
         "measured, misses included; the machine, date, load and command are given with each.",
+        "",
+        "The load average shown with each run counts every process on the machine: figures "
+        "taken while other work ran are slower and noisier than on an idle machine.",
         "",
         "## Seeding scale data (`flask --app wsgi seed-scale`)",
         "",

@@ -9,8 +9,8 @@ from sqlalchemy import func, inspect, select, text
 
 from app.admin.demo import DEMO_PASSWORD
 from app.admin.scale import KNOWN_ACCOUNTS, PROFILES
-from app.models import (Enrollment, Group, HelpRequest, Outcome, Resident, Session,
-                        SessionVolunteer, User, VolunteerProfile, Ward)
+from app.models import (Group, HelpRequest, Outcome, Resident, Session, SessionVolunteer, User,
+                        VolunteerProfile, Ward)
 from app.text import fold
 
 TODAY = "2026-11-20"

@@ -205,7 +205,8 @@ SCHOOLS = ["Trường THPT Trần Phú", "Trường THPT Việt Đức", "Trư�
            "Trường THPT Kim Liên", "Trường THPT Yên Hòa", "Trường THPT Nguyễn Trãi",
            "Đại học Bách khoa Hà Nội", "Học viện Công nghệ Bưu chính Viễn thông",
            "Đại học Quốc gia Hà Nội", "Đại học Sư phạm Hà Nội", "Trường THCS Trưng Vương"]
-TEACHER_SCHOOLS = ["Trường THCS Trưng Vương", "Trường Tiểu học Điện Biên", "Trường THCS Ngô Sĩ Liên",
+TEACHER_SCHOOLS = ["Trường THCS Trưng Vương", "Trường Tiểu học Điện Biên",
+                   "Trường THCS Ngô Sĩ Liên",
                    "Trường THPT Phan Đình Phùng", "Trường Tiểu học Kim Đồng",
                    "Trung tâm giáo dục thường xuyên"]
 BUSINESSES = ["Viettel Hà Nội", "VNPT Hà Nội", "Bưu điện thành phố Hà Nội", "FPT Telecom",
@@ -400,8 +401,6 @@ class Vol:
     topics: frozenset
     availability: int
     verified_at: datetime | None
-    capacity: int
-    ward_wide: bool
     groups: list = field(default_factory=list)
 
 
@@ -411,8 +410,8 @@ class GroupInfo:
     index: int
     name: str
     community_house: str
+    target_residents: int = 0
     residents: list = field(default_factory=list)
-    households: dict = field(default_factory=dict)  # household id -> address
     leaders: list = field(default_factory=list)
     eligible: list = field(default_factory=list)      # Vol, sorted by verified_at
     eligible_at: list = field(default_factory=list)   # their verified_at
@@ -476,7 +475,6 @@ class WardBuilder:
         self.first_seen: dict[int, datetime] = {}
         self.resident_group: dict[int, GroupInfo] = {}
         self.resident_address: dict[int, str] = {}
-        self.user_names: dict[int, str] = {}
         self.sessions = 0
 
     # --- small helpers ---------------------------------------------------------------
@@ -506,7 +504,6 @@ class WardBuilder:
         self.rows["user_account"].append((
             uid, phone, name, None, ctx.password_hash, self.token(), None, True,
             to_utc(created), last_login))
-        self.user_names[uid] = name
         return uid
 
     def membership(self, user_id: int, role: str, ward_id=None, group_id=None) -> None:
@@ -553,10 +550,10 @@ class WardBuilder:
             self.rows["residential_group"].append((
                 gid, self.ward_id, gname, f"{ward_code}-{n:02d}", n - 1, house, adults,
                 households, counted))
-            info = GroupInfo(id=gid, index=n - 1, name=gname, community_house=house,
-                             underserved=rng.random() < 0.08)
-            info.target_residents = residents
-            self.groups.append(info)
+            # A few groups have too few volunteers: their requests wait long.
+            self.groups.append(GroupInfo(id=gid, index=n - 1, name=gname, community_house=house,
+                                         target_residents=residents,
+                                         underserved=rng.random() < 0.08))
 
     def build_officials(self) -> None:
         rng = self.rng
@@ -600,7 +597,6 @@ class WardBuilder:
                     else:
                         address = f"Số {house_no} phố {street}"
                 rows_h.append((hid, g.id, address, fold(address)))
-                g.households[hid] = address
                 for _ in range(size):
                     rid = ctx.ids.next("resident")
                     female = rng.random() < 0.58
@@ -717,8 +713,7 @@ class WardBuilder:
                 self.rows["volunteer_topic"].append((vid, tid))
             ward_wide = first or rng.random() < 0.4
             vol = Vol(id=vid, user_id=uid, minor=minor, topics=frozenset(topics),
-                      availability=availability, verified_at=verified_at, capacity=capacity,
-                      ward_wide=ward_wide)
+                      availability=availability, verified_at=verified_at)
             if ward_wide:
                 self.rows["volunteer_area"].append(
                     (ctx.ids.next("volunteer_area"), vid, self.ward_id, None))
@@ -976,7 +971,7 @@ class WardBuilder:
         title = self.one_to_one_title(topics)
         place_name = self.place_name(g, resident, place)
         if start >= now:
-            # A future session: SCHEDULED (or cancelled by the resident before it happens).
+            # A session still to come: the request is SCHEDULED.
             rid = self.request_row(g, resident, "scheduled", place, mask, created, topics,
                                    volunteer=vol, assigned=assigned, follow_up_of=follow_up_of)
             status = "confirmed" if rng.random() < 0.85 else "proposed"
@@ -1165,7 +1160,8 @@ class WardBuilder:
         waiting = [r for r in extra if r not in seated][:2] if len(seated) >= capacity else []
         attended_ids = []
         for resident in seated:
-            signed = created + timedelta(days=rng.uniform(0, max(0.1, (start - created).days - 0.5)))
+            lead_days = max(0.1, (start - created).days - 0.5)
+            signed = created + timedelta(days=rng.uniform(0, lead_days))
             signed = min(signed, now - timedelta(hours=1))
             cancelled = rng.random() < 0.05
             eid = self.enrollment(sid, resident, None, "cancelled" if cancelled else "enrolled",
