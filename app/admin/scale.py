@@ -1375,6 +1375,9 @@ def seed_scale(profile_name: str, seed: int = 2026, today: date | None = None,
                 # As pg_restore --disable-triggers does: no per-row foreign key triggers;
                 # every foreign key is checked set-wise once the load is over.
                 conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            elif dialect == "sqlite":
+                # Index pages stay in memory while they fill (the default cache is 2 MB).
+                conn.exec_driver_sql("PRAGMA cache_size = -262144")
             writer = CopyWriter(conn) if dialect == "postgresql" else CoreWriter(conn)
             for table in TABLES:
                 writer.write(table, rows[table])
