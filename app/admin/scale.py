@@ -1418,8 +1418,14 @@ def seed_scale(profile_name: str, seed: int = 2026, today: date | None = None,
     seed_targets({"HG": first_ward})
     db.session.commit()
     db.session.remove()
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("ANALYZE")  # fresh statistics for the query planner
+    # Fresh statistics for the query planner; on PostgreSQL also the visibility map that
+    # index-only scans need, as autovacuum would build it on a live database.
+    if dialect == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(f'"{t}"' for t in TABLES))
+    else:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
     counts["topic"] = len(topic_ids)
     accounts = [(phone, name, desc) for _key, phone, name, desc in KNOWN_ACCOUNTS]
     return SeedReport(profile=profile_name, dialect=dialect,
