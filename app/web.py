@@ -106,8 +106,9 @@ def error_response(status: int, message: str | None = None) -> Response:
 
 def init_app(app: Flask) -> None:
     # Text responses (HTML, CSS, JS, JSON) over 500 bytes are compressed: brotli where the
-    # browser takes it, gzip otherwise.
+    # browser takes it, gzip otherwise. Brotli 5 beats gzip 6 on our CSS/JS; 4 does not.
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     compress.init_app(app)
 
     @app.after_request  # runs before compression (hooks run in reverse order)
