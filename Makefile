@@ -6,7 +6,8 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate demo translations translations-update browser-deps clean loadtest
+.PHONY: run test install migrate demo translations translations-update browser-deps clean \
+	loadtest bench bench-seed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +43,28 @@ test: install
 # Debian's Chromium, which the browser tests drive (as root; never a downloaded browser).
 browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
 # Not part of `make test`: gunicorn on a scratch PostgreSQL database, loopback only.
 loadtest: install
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
+
+# Benchmarks (by hand, not part of `make test`): see bench/README.md. Results: bench/RESULTS.md.
+BENCH_PROFILE ?= district
+BENCH_SQLITE ?= sqlite:///$(CURDIR)/bench/out/bench-$(BENCH_PROFILE).sqlite3
+BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/chs_bench_scale
+BENCH_DBS = --db $(BENCH_SQLITE) --db $(BENCH_POSTGRES)
+
+bench: install
+	$(BIN)/python -m bench.seed ensure --profile $(BENCH_PROFILE) $(BENCH_DBS)
+	$(BIN)/python -m bench.latency $(BENCH_DBS)
+	$(BIN)/python -m bench.throughput --db $(BENCH_POSTGRES)
+	$(BIN)/python -m bench.page_weight --db $(BENCH_SQLITE)
+	$(BIN)/python -m bench.report
+
+# Recreates the benchmark databases and times seed-scale on each.
+bench-seed: install
+	$(BIN)/python -m bench.seed time --profile $(BENCH_PROFILE) $(BENCH_DBS)
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -51,6 +51,8 @@ class Session(db.Model):
         CheckConstraint("capacity >= 0", name="capacity_nonnegative"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_session_group_starts", "group_id", "starts_at"),
+        # Sessions by time across every group: the day-before reminders, city calendars.
+        Index("ix_session_starts", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,7 +144,11 @@ class Enrollment(db.Model):
     """A resident's seat (or place on the waiting list) in a session."""
 
     __tablename__ = "enrollment"
-    __table_args__ = (UniqueConstraint("session_id", "resident_id"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "resident_id"),
+        # The seat a help request got (a class answers requests through enrollments).
+        Index("ix_enrollment_request", "request_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"),

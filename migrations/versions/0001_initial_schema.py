@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 22:23:54.011717
+Create Date: 2026-11-25 22:57:32.360133
 
 """
 from alembic import op
@@ -443,6 +443,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_session_place_key'), ['place_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_request_id'), ['request_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_session_series_id'), ['series_id'], unique=False)
+        batch_op.create_index('ix_session_starts', ['starts_at'], unique=False)
 
     op.create_table('enrollment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -458,6 +459,7 @@ def upgrade():
     sa.UniqueConstraint('session_id', 'resident_id', name=op.f('uq_enrollment_session_id'))
     )
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
+        batch_op.create_index('ix_enrollment_request', ['request_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enrollment_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enrollment_session_id'), ['session_id'], unique=False)
 
@@ -618,9 +620,11 @@ def downgrade():
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enrollment_session_id'))
         batch_op.drop_index(batch_op.f('ix_enrollment_resident_id'))
+        batch_op.drop_index('ix_enrollment_request')
 
     op.drop_table('enrollment')
     with op.batch_alter_table('session', schema=None) as batch_op:
+        batch_op.drop_index('ix_session_starts')
         batch_op.drop_index(batch_op.f('ix_session_series_id'))
         batch_op.drop_index(batch_op.f('ix_session_request_id'))
         batch_op.drop_index(batch_op.f('ix_session_place_key'))

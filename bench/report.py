@@ -1,0 +1,191 @@
+"""Write bench/RESULTS.md from the raw results in bench/out/*.json.
+
+    python -m bench.report
+"""
+from __future__ import annotations
+
+import json
+
+from bench.common import OUT, RESULTS, ROOT
+
+
+def _machine(m: dict) -> str:
+    return (f"{m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, "
+            f"SQLite {m['sqlite']}; load average at start "
+            f"{' / '.join(map(str, m['load_average']))}")
+
+
+def _meta(r: dict) -> list[str]:
+    return [f"- date: {r['date']}", f"- machine: {_machine(r['machine'])}",
+            f"- command: `{r['command']}`"]
+
+
+def _scale(s: dict) -> str:
+    return (f"{s['profile']}: {s['ward']:,} wards, {s['residential_group']:,} groups, "
+            f"{s['resident']:,} residents, {s['volunteer_profile']:,} volunteers, "
+            f"{s['help_request']:,} requests, {s['session']:,} sessions")
+
+
+def _load(pattern: str) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(OUT.glob(pattern))]
+
+
+def seeds() -> list[str]:
+    results = _load("seed-*.json")
+    if not results:
+        return ["_No seed timing recorded yet: `python -m bench.seed time --profile district`._"]
+    lines = ["| profile | database | rows | seconds (command) | wall seconds | client CPU s "
+             "| peak RSS MiB | load avg at start | date |",
+             "|---|---|---:|---:|---:|---:|---:|---|---|"]
+    for r in sorted(results, key=lambda r: (r["profile"] != "district", r["database"])):
+        db = r["database"] + (f" {r['server']}" if r.get("server") else "")
+        lines.append(f"| {r['profile']} | {db} | {r['rows']:,} | {r['command_seconds']} "
+                     f"| {r['wall_seconds']} | {r['cpu_seconds_client']} | {r['peak_rss_mib']} "
+                     f"| {' / '.join(map(str, r['machine']['load_average']))} | {r['date']} |")
+    lines.append("")
+    lines.append("Machine: " + _machine(results[0]["machine"]) + ".")
+    lines.append("Commands: " + "; ".join(dict.fromkeys(f"`{r['command']}`" for r in results))
+                 + ".")
+    return lines
+
+
+def latency() -> list[str]:
+    out = []
+    for r in _load("latency*.json"):
+        out += _meta(r)
+        out.append(f"- {r['warmup']} warm-up requests, then {r['requests']} measured, "
+                   "one at a time")
+        out.append("")
+        out.append("| database | scale | mode | page | as | p50 ms | p95 ms | max ms "
+                   "| SQL queries | status | bytes |")
+        out.append("|---|---|---|---|---|---:|---:|---:|---:|---|---:|")
+        for run in r["runs"]:
+            mode = ("in-process (test client)" if run["mode"] == "inprocess"
+                    else f"HTTP, gunicorn {run['workers']} workers")
+            db = run["database"] + (f" {run['server']}" if run.get("server") else "")
+            for p in run["pages"]:
+                out.append(f"| {db} | {run['scale']['profile']} | {mode} | {p['page']} "
+                           f"(`{p['url']}`) | {p['role']} | {p['p50_ms']} | {p['p95_ms']} "
+                           f"| {p['max_ms']} | {p['queries'] if p['queries'] is not None else '–'}"
+                           f" | {', '.join(map(str, p['status']))} | {p['bytes']:,} |")
+        out.append("")
+        out.append("Data: " + "; ".join(dict.fromkeys(_scale(run["scale"])
+                                                       for run in r["runs"])) + ".")
+        out.append("")
+    return out or ["_Not run yet: `python -m bench.latency`._"]
+
+
+def throughput() -> list[str]:
+    out = []
+    for r in _load("throughput*.json"):
+        out += _meta(r)
+        b = r["baseline"]
+        out.append(f"- {r['database']} {r.get('server') or ''}, gunicorn {r['workers']} sync "
+                   f"workers, clients: {r['clients']} on 127.0.0.1, at most {r['seconds']} s "
+                   f"and {r['max_requests']:,} requests per page")
+        out.append(f"- baseline `/healthz`: {b['before']['rps']} req/s before the pages, "
+                   f"{b['after']['rps']} after (mean {b['mean_rps']:.1f})")
+        out.append(f"- data: {_scale(r['scale'])}")
+        out.append("")
+        out.append("| page | as | req/s | ratio to /healthz | 200 | other | errors |")
+        out.append("|---|---|---:|---:|---:|---:|---:|")
+        for p in r["pages"]:
+            out.append(f"| {p['page']} (`{p['url']}`) | {p['role']} | {p['rps']} "
+                       f"| {p['ratio']:.0%} | {p['ok']} | {p['other']} | {p['errors']} |")
+        out.append("")
+    return out or ["_Not run yet: `python -m bench.throughput`._"]
+
+
+def page_weight() -> list[str]:
+    out = []
+    for r in _load("page_weight*.json"):
+        out += _meta(r)
+        out.append("")
+        out.append("| first load of | as | on the wire, gzip (headers included) | bodies gzip "
+                   "| bodies brotli | uncompressed | of which HTML gzip |")
+        out.append("|---|---|---:|---:|---:|---:|---:|")
+        for p in r["first_loads"]:
+            t = p["total"]
+            out.append(f"| {p['page']} (`{p['url']}`) | {p['role']} | "
+                       f"{t['gzip_wire'] / 1024:.1f} KB | {t['gzip_bodies'] / 1024:.1f} KB | "
+                       f"{t['br_bodies'] / 1024:.1f} KB | {t['identity_bodies'] / 1024:.1f} KB "
+                       f"| {p['document']['gzip'] / 1024:.1f} KB |")
+        out.append("")
+        assets = {}
+        for p in r["first_loads"]:
+            for a in p["assets"]:
+                if not a.get("external"):
+                    assets[a["url"]] = a
+        if assets:
+            out.append("| static file | gzip | brotli | uncompressed | Cache-Control |")
+            out.append("|---|---:|---:|---:|---|")
+            for url, a in assets.items():
+                out.append(f"| `{url}` | {a['gzip']:,} B | {a['br']:,} B | {a['identity']:,} B "
+                           f"| long-lived (1 year, immutable) |")
+            out.append("")
+        if r["fragments"]:
+            out.append("| htmx fragment | gzip | uncompressed |")
+            out.append("|---|---:|---:|")
+            for f in r["fragments"]:
+                out.append(f"| {f['page']} (`{f['url']}`) | {f['gzip']:,} B "
+                           f"| {f['identity']:,} B |")
+        else:
+            out.append("_No htmx fragment in the page list yet._")
+        out.append("")
+    return out or ["_Not run yet: `python -m bench.page_weight`._"]
+
+
+def main() -> None:
+    text = [
+        "# Benchmark results",
+        "",
+        "Written by `python -m bench.report` from the raw results in `bench/out/` "
+        "(see [README.md](README.md) for how to run each benchmark). Every figure is what was "
+        "measured, misses included; the machine, date, load and command are given with each.",
+        "",
+        "The load average shown with each run counts every process on the machine: figures "
+        "taken while other work ran are slower and noisier than on an idle machine.",
+        "",
+        "## Seeding scale data (`flask --app wsgi seed-scale`)",
+        "",
+        *seeds(),
+        "",
+        "## Latency (warm)",
+        "",
+        *latency(),
+        "",
+        "## Throughput under gunicorn (PostgreSQL)",
+        "",
+        *throughput(),
+        "",
+        "## Page weight",
+        "",
+        *page_weight(),
+        "",
+        "## Targets of the issue and where they stand",
+        "",
+        *TARGETS,
+        "",
+    ]
+    RESULTS.write_text("\n".join(text))
+    print(f"→ {RESULTS.relative_to(ROOT)}")
+
+
+TARGETS = [
+    "| target | status |",
+    "|---|---|",
+    "| leader dashboard and volunteer feed p95 < 100 ms at city scale (both databases) "
+    "| not measurable yet: the pages are not built |",
+    "| ward roll-up < 300 ms, city roll-up < 1 s | not measurable yet |",
+    "| SQL queries per page bounded (no N+1) | asserted by each area's tests; the latency "
+    "table reports queries per request |",
+    "| first load of the request form < 60 KB compressed; htmx fragments < 10 KB "
+    "| form not built yet; see the page weight table for today's pages |",
+    "| static files with long-lived cache headers and compression | done (see above) |",
+    "| batch matching of 2,000 open requests and 500 volunteers < 2 s | not measurable yet |",
+    "| volunteer feed throughput ≥ 30% of the trivial route | not measurable yet |",
+]
+
+
+if __name__ == "__main__":
+    main()
