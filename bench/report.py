@@ -11,7 +11,7 @@ from bench.common import OUT, RESULTS, ROOT
 
 def _machine(m: dict) -> str:
     return (f"{m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, "
-            f"SQLite {m['sqlite']}; load average at start "
+            f"SQLite {m['sqlite']}; load average (1, 5, 15 min) at the end of the run "
             f"{' / '.join(map(str, m['load_average']))}")
 
 
@@ -35,13 +35,18 @@ def seeds() -> list[str]:
     if not results:
         return ["_No seed timing recorded yet: `python -m bench.seed time --profile district`._"]
     lines = ["| profile | database | rows | seconds (command) | wall seconds | client CPU s "
-             "| peak RSS MiB | load avg at start | date |",
+             "| peak RSS MiB of seed-scale | load average at the end (1, 5, 15 min) | date |",
              "|---|---|---:|---:|---:|---:|---:|---|---|"]
     for r in sorted(results, key=lambda r: (r["profile"] != "district", r["database"])):
         db = r["database"] + (f" {r['server']}" if r.get("server") else "")
         lines.append(f"| {r['profile']} | {db} | {r['rows']:,} | {r['command_seconds']} "
-                     f"| {r['wall_seconds']} | {r['cpu_seconds_client']} | {r['peak_rss_mib']} "
+                     f"| {r['wall_seconds']} | {r['cpu_seconds_client']} "
+                     f"| {r.get('peak_rss_mib_child', '–')} "
                      f"| {' / '.join(map(str, r['machine']['load_average']))} | {r['date']} |")
+    lines.append("")
+    lines.append("_client CPU s_ is the CPU time of the seed-scale process itself (building rows, "
+                 "and on SQLite also writing them): the steadiest figure on a busy machine. "
+                 "On PostgreSQL the server's own work shows only in the wall time.")
     lines.append("")
     lines.append("Machine: " + _machine(results[0]["machine"]) + ".")
     lines.append("Commands: " + "; ".join(dict.fromkeys(f"`{r['command']}`" for r in results))
