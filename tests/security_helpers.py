@@ -160,6 +160,8 @@ def build_world(make) -> World:
     """Create the world with the test factories and commit it."""
     from app.models import (Consent, ConsentMethod, Enrollment, Gender, Household,
                             OutboxMessage, Outcome, RequestStatus, Role, SessionKind)
+    from app.models.notify import OutboxStatus
+    from app.models.sessions import CalendarFeed, NoShow, SessionReply
     from app.models.audit import AuditEvent
 
     db = make.db
@@ -206,8 +208,10 @@ def build_world(make) -> World:
     db.session.flush()
     outcome = Outcome(enrollment_id=enrollment.id, attended=True, confidence=4,
                       skills=[skill], recorded_by_id=verified.id)
+    # A delivery that failed, shown to the group's managers (notify.failures).
     message = OutboxMessage(kind="request_received", recipient_resident_id=resident.id,
-                            context={"code": request.code})
+                            group_id=group.id, context={"code": request.code},
+                            status=OutboxStatus.FAILED, attempts=5, last_error="timeout")
     audit_event = AuditEvent(action="view", subject=f"resident:{resident.id}",
                              actor_id=users[LEADER].id, resident_id=resident.id,
                              ward_id=ward.id)
@@ -216,6 +220,23 @@ def build_world(make) -> World:
     far_resident = make.resident(far_group, name="Trịnh Văn Cường")
     far_request = make.request(far_resident, topics=[topic])
     far_session = make.session(far_group, topics=[topic])
+
+    # An open request the verified volunteer may accept, and one assigned to them that
+    # waits for a proposed time.
+    open_request = make.request(own_resident, topics=[topic])
+    waiting_request = make.request(own_resident, topics=[topic], status=RequestStatus.ASSIGNED,
+                                   volunteer_id=verified.volunteer_profile.id)
+
+    # The verified volunteer's calendar feed, a reminder reply link for Mrs Bình, and a
+    # missed session recorded against the volunteer (which they may contest).
+    profile = verified.volunteer_profile
+    feed = CalendarFeed(volunteer_id=profile.id, token="feed-token-of-the-verified-volunteer")
+    reply = SessionReply(token="reply-token-of-mrs-binh", session_id=session.id,
+                         resident_id=resident.id)
+    no_show = NoShow(session_id=session.id, volunteer_id=profile.id,
+                     recorded_by_id=users[LEADER].id)
+    far_no_show = NoShow(session_id=far_session.id, resident_id=far_resident.id)
+    db.session.add_all([feed, reply, no_show, far_no_show])
     make.commit()
     return World(ward=ward, group=group, other_group=other_group, other_ward=other_ward,
                  far_group=far_group, users=users, resident=resident,
@@ -223,7 +244,10 @@ def build_world(make) -> World:
                  topic=topic, skill=skill, request=request, session=session,
                  enrollment=enrollment, outcome=outcome, message=message,
                  audit_event=audit_event, far_resident=far_resident,
-                 far_request=far_request, far_session=far_session)
+                 far_request=far_request, far_session=far_session,
+                 extra={"feed": feed, "reply": reply, "no_show": no_show,
+                        "far_no_show": far_no_show, "open_request": open_request,
+                        "waiting_request": waiting_request})
 
 
 #: URL parameters filled by name from the world. Add a name here when a route uses a new one.
@@ -246,6 +270,7 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "group_code": lambda w: w.group.code,
     "slug": lambda w: w.topic.slug,
     "fmt": lambda w: "json",
+    "no_show_id": lambda w: w.extra["no_show"].id,
 }
 
 
@@ -258,6 +283,7 @@ ELSEWHERE: dict[str, Callable[[World], object]] = {
     "ward_id": lambda w: w.other_ward.id,
     "code": lambda w: w.far_request.code,
     "group_code": lambda w: w.far_group.code,
+    "no_show_id": lambda w: w.extra["far_no_show"].id,
 }
 
 
@@ -305,9 +331,21 @@ def classify(response) -> Answer:
 
 
 def endpoints_of(app: Flask) -> dict[str, object]:
-    """Every endpoint of the app (but static files) with its URL rule."""
-    return {rule.endpoint: rule for rule in app.url_map.iter_rules()
-            if rule.endpoint != "static"}
+    """Every endpoint of the app (but static files) with its URL rule. An endpoint with
+    several rules is listed once per rule, as ``endpoint[argument,...]`` for a rule taking
+    arguments (e.g. ``coverage.ward`` and ``coverage.ward[ward_id]``)."""
+    rules: dict[str, list] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            rules.setdefault(rule.endpoint, []).append(rule)
+    named = {}
+    for endpoint, found in rules.items():
+        for rule in found:
+            key = endpoint
+            if len(found) > 1 and rule.arguments:
+                key += "[" + ",".join(sorted(rule.arguments)) + "]"
+            named[key] = rule
+    return named
 
 
 def url_for_rule(app: Flask, rule, world: World, access: Access) -> str:
@@ -573,7 +611,8 @@ def send_hostile(client, url: str, target: FormTarget, values: dict, fixed: dict
 
 
 def walk_elsewhere(app: Flask, world: World, access: dict[str, Access]) -> list[str]:
-    """Object-level checks: every endpoint that takes an id of something in an area, sent
+    """Object-level checks: every endpoint that takes an id of something in an area (in its
+    URL, or as a query parameter named in ELSEWHERE given by the entry's params), sent
     by each role allowed for this area's object but with the other ward's object instead,
     must be refused (administrators excepted: they work everywhere). Public endpoints
     (open to everyone) are left out."""
@@ -582,7 +621,8 @@ def walk_elsewhere(app: Flask, world: World, access: dict[str, Access]) -> list[
     problems = []
     for endpoint, entry in sorted(access.items()):
         rule = rules[endpoint]
-        moved = [name for name in rule.arguments if name in ELSEWHERE]
+        given = set(entry.params(world)) if entry.params else set()
+        moved = sorted(name for name in set(rule.arguments) | given if name in ELSEWHERE)
         if not moved or entry.allowed == EVERYONE:
             continue
         far = {name: ELSEWHERE[name](world) for name in moved}
