@@ -237,6 +237,21 @@ def build_world(make) -> World:
                      recorded_by_id=users[LEADER].id)
     far_no_show = NoShow(session_id=far_session.id, resident_id=far_resident.id)
     db.session.add_all([feed, reply, no_show, far_no_show])
+
+    # The other ward's volunteer, household, seat, outcome and failed delivery.
+    far_volunteer = make.volunteer("Đinh Văn Phúc", groups=[far_group], topics=[topic])
+    far_household = Household(group_id=far_group.id, address="3 phố Tràng Tiền",
+                              address_key="3 pho trang tien")
+    far_enrollment = Enrollment(session_id=far_session.id, resident_id=far_resident.id,
+                                request_id=far_request.id)
+    db.session.add_all([far_household, far_enrollment])
+    db.session.flush()
+    far_outcome = Outcome(enrollment_id=far_enrollment.id, attended=True, confidence=3,
+                          skills=[skill], recorded_by_id=far_volunteer.id)
+    far_message = OutboxMessage(kind="request_received", recipient_resident_id=far_resident.id,
+                                group_id=far_group.id, context={"code": far_request.code},
+                                status=OutboxStatus.FAILED, attempts=5, last_error="timeout")
+    db.session.add_all([far_outcome, far_message])
     make.commit()
     return World(ward=ward, group=group, other_group=other_group, other_ward=other_ward,
                  far_group=far_group, users=users, resident=resident,
@@ -247,7 +262,9 @@ def build_world(make) -> World:
                  far_request=far_request, far_session=far_session,
                  extra={"feed": feed, "reply": reply, "no_show": no_show,
                         "far_no_show": far_no_show, "open_request": open_request,
-                        "waiting_request": waiting_request})
+                        "waiting_request": waiting_request, "far_volunteer": far_volunteer,
+                        "far_household": far_household, "far_enrollment": far_enrollment,
+                        "far_outcome": far_outcome, "far_message": far_message})
 
 
 #: URL parameters filled by name from the world. Add a name here when a route uses a new one.
@@ -284,6 +301,11 @@ ELSEWHERE: dict[str, Callable[[World], object]] = {
     "code": lambda w: w.far_request.code,
     "group_code": lambda w: w.far_group.code,
     "no_show_id": lambda w: w.extra["far_no_show"].id,
+    "volunteer_id": lambda w: w.extra["far_volunteer"].volunteer_profile.id,
+    "household_id": lambda w: w.extra["far_household"].id,
+    "enrollment_id": lambda w: w.extra["far_enrollment"].id,
+    "outcome_id": lambda w: w.extra["far_outcome"].id,
+    "message_id": lambda w: w.extra["far_message"].id,
 }
 
 
