@@ -495,7 +495,8 @@ def mismatches(answers, access: dict[str, Access]) -> list[str]:
 class FormTarget:
     """A form or htmx endpoint to attack with random and hostile values.
 
-    fields: form fields (or, for GET, query parameters) that get hostile values;
+    fields: form fields (or, for GET, query parameters) that get hostile values (or a
+    function of the world giving them, for fields named after ids);
     query: query-string parameters that get hostile values too (e.g. "next");
     fixed: values kept valid, a function of the world (e.g. a hidden id);
     role: who sends it (ANONYMOUS, or a role signed in from the world);
@@ -505,7 +506,7 @@ class FormTarget:
     """
 
     endpoint: str
-    fields: tuple[str, ...]
+    fields: tuple[str, ...] | Callable[[World], tuple[str, ...]]
     method: str = "POST"
     role: str = ANONYMOUS
     query: tuple[str, ...] = ()
@@ -587,8 +588,10 @@ def _inert_in_attribute(name: str, value: str) -> bool:
         return (value.startswith("/") and not value.startswith(("//", "/\\"))
                 and not parts.scheme and not parts.netloc and MARKER not in parts.path)
     return not CODE_ATTRIBUTE.search(name)
+#: A message element with text in it (possibly inside <strong>/<em>/<span>).
 VISIBLE_MESSAGE = re.compile(
-    r'class="(?:error|flash flash-error|error-code)"[^>]*>\s*[^<\s]', re.I)
+    r'class="(?:error|flash flash-error|error-code)"[^>]*>\s*'
+    r'(?:<(?:strong|b|em|span)\b[^>]*>\s*)*[^<\s]', re.I)
 
 
 def assert_handled(response, sent: dict) -> None:
