@@ -208,14 +208,17 @@ def build_world(make) -> World:
     db.session.flush()
     outcome = Outcome(enrollment_id=enrollment.id, attended=True, confidence=4,
                       skills=[skill], recorded_by_id=verified.id)
-    # A delivery that failed, shown to the group's managers (notify.failures).
     message = OutboxMessage(kind="request_received", recipient_resident_id=resident.id,
-                            group_id=group.id, context={"code": request.code},
-                            status=OutboxStatus.FAILED, attempts=5, last_error="timeout")
+                            context={"code": request.code})
+    # A delivery that failed, shown to the group's managers (notify.failures).
+    failed_message = OutboxMessage(kind="request_received", recipient_resident_id=resident.id,
+                                   group_id=group.id, context={"code": request.code},
+                                   status=OutboxStatus.FAILED, attempts=5,
+                                   last_error="timeout")
     audit_event = AuditEvent(action="view", subject=f"resident:{resident.id}",
                              actor_id=users[LEADER].id, resident_id=resident.id,
                              ward_id=ward.id)
-    db.session.add_all([outcome, message, audit_event])
+    db.session.add_all([outcome, message, failed_message, audit_event])
 
     far_resident = make.resident(far_group, name="Trịnh Văn Cường")
     far_request = make.request(far_resident, topics=[topic])
@@ -264,7 +267,8 @@ def build_world(make) -> World:
                         "far_no_show": far_no_show, "open_request": open_request,
                         "waiting_request": waiting_request, "far_volunteer": far_volunteer,
                         "far_household": far_household, "far_enrollment": far_enrollment,
-                        "far_outcome": far_outcome, "far_message": far_message})
+                        "far_outcome": far_outcome, "far_message": far_message,
+                        "failed_message": failed_message})
 
 
 #: URL parameters filled by name from the world. Add a name here when a route uses a new one.
@@ -280,7 +284,7 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "skill_id": lambda w: w.skill.id,
     "enrollment_id": lambda w: w.enrollment.id,
     "outcome_id": lambda w: w.outcome.id,
-    "message_id": lambda w: w.message.id,
+    "message_id": lambda w: w.extra["failed_message"].id,
     "volunteer_id": lambda w: w.users[VERIFIED].volunteer_profile.id,
     "user_id": lambda w: w.users[VERIFIED].id,
     "code": lambda w: w.request.code,
