@@ -7,10 +7,10 @@ role sets and how URL parameters are filled). Until then
 from __future__ import annotations
 
 from tests.conftest import _empty_all_tables
-from tests.security_helpers import (ADMIN, ADMINS, ANONYMOUS, EVERYONE, MANAGERS,
+from tests.security_helpers import (ADMIN, ADMINS, ANONYMOUS, EVERYONE, LEADER, MANAGERS,
                                     MANAGERS_HERE, OFFICIAL, OFFICIALS, SIGNED_IN, VERIFIED,
-                                    VOLUNTEERS, Access, build_world, endpoints_of, mismatches,
-                                    walk, walk_elsewhere)
+                                    VOLUNTEERS, Access, RoleClients, build_world, classify,
+                                    endpoints_of, mismatches, request_as, walk, walk_elsewhere)
 
 #: Nobody in the world: pages reached only by a browser that entered a tracking code
 #: (tests/test_sessions_tracking*.py and tests/test_requests_* sign such a browser in).
@@ -168,6 +168,29 @@ def test_changing_an_id_never_reaches_another_wards_objects(app, make):
     resident, request or session."""
     problems = walk_elsewhere(app, build_world(make), ACCESS)
     assert not problems, "\n".join(["reached another area's objects:"] + problems)
+
+
+def test_coverage_figures_exports_and_targets_of_another_ward_are_refused(app, make):
+    """Coverage names its area in the query string (level and key), out of reach of the
+    walk above: the other ward's group and ward are refused to this ward's people."""
+    world = build_world(make)
+    clients = RoleClients(app, world)
+    far_group, far_ward = world.far_group.id, world.other_ward.id
+    urls = [f"/do-bao-phu/so-lieu/reached?level=group&key={far_group}",
+            f"/do-bao-phu/so-lieu/reached?level=ward&key={far_ward}",
+            f"/do-bao-phu/xuat.csv?level=group&key={far_group}",
+            f"/do-bao-phu/xuat.xlsx?level=ward&key={far_ward}",
+            f"/do-bao-phu/chi-tieu?level=ward&key={far_ward}",
+            f"/do-bao-phu/chi-tieu?level=group&key={far_group}"]
+    answers = {(role, url): classify(request_as(clients, role, "GET", url, None))
+               for role in (LEADER, OFFICIAL) for url in urls}
+    reached = [f"{role} {url}: {a.status}" for (role, url), a in answers.items()
+               if a.outcome != "denied"]
+    assert not reached, reached
+    # the same addresses with this ward's ids are served to its official
+    mine = classify(request_as(clients, OFFICIAL, "GET",
+                               f"/do-bao-phu/xuat.csv?level=ward&key={world.ward.id}", None))
+    assert mine.outcome == "allowed"
 
 
 def test_the_walk_notices_a_route_open_to_the_wrong_people(app, make):
