@@ -578,7 +578,9 @@ def apply_batch(user, ward: Ward, choices: Mapping[int, int | None]) -> BatchRep
         help_request = requests.get(request_id)
         volunteer_id = wanted[request_id]
         if help_request is None or help_request.group_id not in group_ids:
-            report.conflicts.append((help_request, volunteer_id, "not_found"))
+            # An id from outside this person's groups (a tampered form): nothing about it,
+            # not even its tracking code, is shown.
+            report.conflicts.append((None, volunteer_id, "not_found"))
             continue
         if volunteer_id not in profiles:
             report.conflicts.append((help_request, volunteer_id, "not_found"))
