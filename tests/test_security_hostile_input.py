@@ -124,3 +124,12 @@ def test_redirect_targets_that_could_leave_the_site_are_replaced(target):
 @pytest.mark.parametrize("target", ["/", "/quan-tri/nhat-ky?q=binh&page=2", "/tra-cứu"])
 def test_local_redirect_targets_are_kept(target):
     assert safe_local_path(target, "/") == target
+
+
+def test_nul_characters_are_dropped_before_any_view_sees_them(app):
+    """PostgreSQL refuses to store them: a pasted NUL must not become a server error."""
+    from flask import request
+
+    with app.test_request_context("/?q=a%00b", method="POST", data={"note": "x\x00y"}):
+        assert request.args["q"] == "ab"
+        assert request.form["note"] == "xy" and request.values.getlist("note") == ["xy"]
