@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from app.extensions import limiter
 from app.models import LoginThrottle, Resident
 from app.web import safe_local_path
+from tests.conftest import csrf_token_from
 from tests.security_helpers import (ANONYMOUS, LEADER, OFFICIAL, RESIDENT, VERIFIED, Access,
                                     FormTarget,
                                     RoleClients, assert_handled, build_world, endpoints_of,
@@ -133,3 +134,10 @@ def test_nul_characters_are_dropped_before_any_view_sees_them(app):
     with app.test_request_context("/?q=a%00b", method="POST", data={"note": "x\x00y"}):
         assert request.args["q"] == "ab"
         assert request.form["note"] == "xy" and request.values.getlist("note") == ["xy"]
+
+
+def test_a_group_id_beyond_a_database_integer_is_a_message_not_an_error(client):
+    page = client.get("/xin-ho-tro")
+    response = client.post("/xin-ho-tro", data={"csrf_token": csrf_token_from(page),
+                                                "group": "2147483648", "ward": "99999999999"})
+    assert response.status_code == 422
