@@ -17,8 +17,11 @@ BLUEPRINTS = (
 
 
 def create_app(config: type[Config] | Mapping | None = None) -> Flask:
+    from app.web import Request
+
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=False)
+    app.request_class = Request
     if config is None:
         app.config.from_object(config_for_environment())
     elif isinstance(config, Mapping):

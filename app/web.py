@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block
+from flask import Request as FlaskRequest
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 
 from app.database import read_only_transaction
@@ -258,3 +260,25 @@ def init_app(app: Flask) -> None:
         navigation_for=navigation_for, get_locale=get_locale,
         has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
     )
+
+
+# --- incoming values ---------------------------------------------------------------------
+class _ValuesWithoutNul(ImmutableMultiDict):
+    """Query and form values with NUL characters removed: nobody types them, PostgreSQL
+    refuses to store them, and they would otherwise turn hostile input into a 500."""
+
+    def __init__(self, mapping=None):
+        if mapping is None:
+            super().__init__()
+            return
+        items = (mapping.items(multi=True) if isinstance(mapping, MultiDict)
+                 else MultiDict(mapping).items(multi=True))
+        super().__init__([(key.replace("\x00", "") if isinstance(key, str) else key,
+                           value.replace("\x00", "") if isinstance(value, str) else value)
+                          for key, value in items])
+
+
+class Request(FlaskRequest):
+    """The app's request: values arrive without NUL characters (see _ValuesWithoutNul)."""
+
+    parameter_storage_class = _ValuesWithoutNul

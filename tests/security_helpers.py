@@ -160,6 +160,8 @@ def build_world(make) -> World:
     """Create the world with the test factories and commit it."""
     from app.models import (Consent, ConsentMethod, Enrollment, Gender, Household,
                             OutboxMessage, Outcome, RequestStatus, Role, SessionKind)
+    from app.models.notify import OutboxStatus
+    from app.models.sessions import CalendarFeed, NoShow, SessionReply
     from app.models.audit import AuditEvent
 
     db = make.db
@@ -208,14 +210,51 @@ def build_world(make) -> World:
                       skills=[skill], recorded_by_id=verified.id)
     message = OutboxMessage(kind="request_received", recipient_resident_id=resident.id,
                             context={"code": request.code})
+    # A delivery that failed, shown to the group's managers (notify.failures).
+    failed_message = OutboxMessage(kind="request_received", recipient_resident_id=resident.id,
+                                   group_id=group.id, context={"code": request.code},
+                                   status=OutboxStatus.FAILED, attempts=5,
+                                   last_error="timeout")
     audit_event = AuditEvent(action="view", subject=f"resident:{resident.id}",
                              actor_id=users[LEADER].id, resident_id=resident.id,
                              ward_id=ward.id)
-    db.session.add_all([outcome, message, audit_event])
+    db.session.add_all([outcome, message, failed_message, audit_event])
 
     far_resident = make.resident(far_group, name="Trịnh Văn Cường")
     far_request = make.request(far_resident, topics=[topic])
     far_session = make.session(far_group, topics=[topic])
+
+    # An open request the verified volunteer may accept, and one assigned to them that
+    # waits for a proposed time.
+    open_request = make.request(own_resident, topics=[topic])
+    waiting_request = make.request(own_resident, topics=[topic], status=RequestStatus.ASSIGNED,
+                                   volunteer_id=verified.volunteer_profile.id)
+
+    # The verified volunteer's calendar feed, a reminder reply link for Mrs Bình, and a
+    # missed session recorded against the volunteer (which they may contest).
+    profile = verified.volunteer_profile
+    feed = CalendarFeed(volunteer_id=profile.id, token="feed-token-of-the-verified-volunteer")
+    reply = SessionReply(token="reply-token-of-mrs-binh", session_id=session.id,
+                         resident_id=resident.id)
+    no_show = NoShow(session_id=session.id, volunteer_id=profile.id,
+                     recorded_by_id=users[LEADER].id)
+    far_no_show = NoShow(session_id=far_session.id, resident_id=far_resident.id)
+    db.session.add_all([feed, reply, no_show, far_no_show])
+
+    # The other ward's volunteer, household, seat, outcome and failed delivery.
+    far_volunteer = make.volunteer("Đinh Văn Phúc", groups=[far_group], topics=[topic])
+    far_household = Household(group_id=far_group.id, address="3 phố Tràng Tiền",
+                              address_key="3 pho trang tien")
+    far_enrollment = Enrollment(session_id=far_session.id, resident_id=far_resident.id,
+                                request_id=far_request.id)
+    db.session.add_all([far_household, far_enrollment])
+    db.session.flush()
+    far_outcome = Outcome(enrollment_id=far_enrollment.id, attended=True, confidence=3,
+                          skills=[skill], recorded_by_id=far_volunteer.id)
+    far_message = OutboxMessage(kind="request_received", recipient_resident_id=far_resident.id,
+                                group_id=far_group.id, context={"code": far_request.code},
+                                status=OutboxStatus.FAILED, attempts=5, last_error="timeout")
+    db.session.add_all([far_outcome, far_message])
     make.commit()
     return World(ward=ward, group=group, other_group=other_group, other_ward=other_ward,
                  far_group=far_group, users=users, resident=resident,
@@ -223,7 +262,13 @@ def build_world(make) -> World:
                  topic=topic, skill=skill, request=request, session=session,
                  enrollment=enrollment, outcome=outcome, message=message,
                  audit_event=audit_event, far_resident=far_resident,
-                 far_request=far_request, far_session=far_session)
+                 far_request=far_request, far_session=far_session,
+                 extra={"feed": feed, "reply": reply, "no_show": no_show,
+                        "far_no_show": far_no_show, "open_request": open_request,
+                        "waiting_request": waiting_request, "far_volunteer": far_volunteer,
+                        "far_household": far_household, "far_enrollment": far_enrollment,
+                        "far_outcome": far_outcome, "far_message": far_message,
+                        "failed_message": failed_message})
 
 
 #: URL parameters filled by name from the world. Add a name here when a route uses a new one.
@@ -239,13 +284,14 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "skill_id": lambda w: w.skill.id,
     "enrollment_id": lambda w: w.enrollment.id,
     "outcome_id": lambda w: w.outcome.id,
-    "message_id": lambda w: w.message.id,
+    "message_id": lambda w: w.extra["failed_message"].id,
     "volunteer_id": lambda w: w.users[VERIFIED].volunteer_profile.id,
     "user_id": lambda w: w.users[VERIFIED].id,
     "code": lambda w: w.request.code,
     "group_code": lambda w: w.group.code,
     "slug": lambda w: w.topic.slug,
     "fmt": lambda w: "json",
+    "no_show_id": lambda w: w.extra["no_show"].id,
 }
 
 
@@ -258,6 +304,12 @@ ELSEWHERE: dict[str, Callable[[World], object]] = {
     "ward_id": lambda w: w.other_ward.id,
     "code": lambda w: w.far_request.code,
     "group_code": lambda w: w.far_group.code,
+    "no_show_id": lambda w: w.extra["far_no_show"].id,
+    "volunteer_id": lambda w: w.extra["far_volunteer"].volunteer_profile.id,
+    "household_id": lambda w: w.extra["far_household"].id,
+    "enrollment_id": lambda w: w.extra["far_enrollment"].id,
+    "outcome_id": lambda w: w.extra["far_outcome"].id,
+    "message_id": lambda w: w.extra["far_message"].id,
 }
 
 
@@ -305,9 +357,21 @@ def classify(response) -> Answer:
 
 
 def endpoints_of(app: Flask) -> dict[str, object]:
-    """Every endpoint of the app (but static files) with its URL rule."""
-    return {rule.endpoint: rule for rule in app.url_map.iter_rules()
-            if rule.endpoint != "static"}
+    """Every endpoint of the app (but static files) with its URL rule. An endpoint with
+    several rules is listed once per rule, as ``endpoint[argument,...]`` for a rule taking
+    arguments (e.g. ``coverage.ward`` and ``coverage.ward[ward_id]``)."""
+    rules: dict[str, list] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            rules.setdefault(rule.endpoint, []).append(rule)
+    named = {}
+    for endpoint, found in rules.items():
+        for rule in found:
+            key = endpoint
+            if len(found) > 1 and rule.arguments:
+                key += "[" + ",".join(sorted(rule.arguments)) + "]"
+            named[key] = rule
+    return named
 
 
 def url_for_rule(app: Flask, rule, world: World, access: Access) -> str:
@@ -435,7 +499,8 @@ def mismatches(answers, access: dict[str, Access]) -> list[str]:
 class FormTarget:
     """A form or htmx endpoint to attack with random and hostile values.
 
-    fields: form fields (or, for GET, query parameters) that get hostile values;
+    fields: form fields (or, for GET, query parameters) that get hostile values (or a
+    function of the world giving them, for fields named after ids);
     query: query-string parameters that get hostile values too (e.g. "next");
     fixed: values kept valid, a function of the world (e.g. a hidden id);
     role: who sends it (ANONYMOUS, or a role signed in from the world);
@@ -445,7 +510,7 @@ class FormTarget:
     """
 
     endpoint: str
-    fields: tuple[str, ...]
+    fields: tuple[str, ...] | Callable[[World], tuple[str, ...]]
     method: str = "POST"
     role: str = ANONYMOUS
     query: tuple[str, ...] = ()
@@ -527,8 +592,10 @@ def _inert_in_attribute(name: str, value: str) -> bool:
         return (value.startswith("/") and not value.startswith(("//", "/\\"))
                 and not parts.scheme and not parts.netloc and MARKER not in parts.path)
     return not CODE_ATTRIBUTE.search(name)
+#: A message element with text in it (possibly inside <strong>/<em>/<span>).
 VISIBLE_MESSAGE = re.compile(
-    r'class="(?:error|flash flash-error|error-code)"[^>]*>\s*[^<\s]', re.I)
+    r'class="(?:error|flash flash-error|error-code)"[^>]*>\s*'
+    r'(?:<(?:strong|b|em|span)\b[^>]*>\s*)*[^<\s]', re.I)
 
 
 def assert_handled(response, sent: dict) -> None:
@@ -573,7 +640,8 @@ def send_hostile(client, url: str, target: FormTarget, values: dict, fixed: dict
 
 
 def walk_elsewhere(app: Flask, world: World, access: dict[str, Access]) -> list[str]:
-    """Object-level checks: every endpoint that takes an id of something in an area, sent
+    """Object-level checks: every endpoint that takes an id of something in an area (in its
+    URL, or as a query parameter named in ELSEWHERE given by the entry's params), sent
     by each role allowed for this area's object but with the other ward's object instead,
     must be refused (administrators excepted: they work everywhere). Public endpoints
     (open to everyone) are left out."""
@@ -582,7 +650,8 @@ def walk_elsewhere(app: Flask, world: World, access: dict[str, Access]) -> list[
     problems = []
     for endpoint, entry in sorted(access.items()):
         rule = rules[endpoint]
-        moved = [name for name in rule.arguments if name in ELSEWHERE]
+        given = set(entry.params(world)) if entry.params else set()
+        moved = sorted(name for name in set(rule.arguments) | given if name in ELSEWHERE)
         if not moved or entry.allowed == EVERYONE:
             continue
         far = {name: ELSEWHERE[name](world) for name in moved}

@@ -152,7 +152,9 @@ def test_a_leader_batches_only_their_own_groups_and_not_other_wards(client, auth
     response = client.post(f"/ghep-cap/hang-loat?ward={n.ward.id}", data={
         "csrf_token": token,
         f"r-{_requests['CLASS1'].id}": str(_people["long"].volunteer_profile.id)})
-    assert "Không tìm thấy yêu cầu hoặc tình nguyện viên." in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "Không tìm thấy yêu cầu hoặc tình nguyện viên." in body
+    assert "CLASS1" not in body  # not even the code of tổ 5's request
 
 
 def test_the_batch_page_is_for_leaders_and_officials(client, auth, make, ward):

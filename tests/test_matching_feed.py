@@ -313,3 +313,23 @@ def test_an_unverified_volunteer_holding_a_request_still_sees_no_contact(client,
     assert "Nguyễn Thị Bình" not in body and "tel:" + n.binh.phone not in body
     assert "12 ngõ Hàng Gai" not in body
     assert db.session.scalar(select(AuditEvent.id)) is None  # nothing personal was read
+
+
+def test_accepting_a_request_of_another_ward_by_its_id_is_refused_and_logged(
+        client, auth, make, db, n, caplog):
+    minh = make.volunteer("Trần Văn Minh", topics=[n.zalo], groups=[n.group3])
+    cuong = resident_at(make, n.far_group, "Trịnh Văn Cường", "3 phố Tràng Tiền")
+    far = make.request(cuong, topics=[n.zalo], code="FAR001")
+    make.commit()
+    auth.login(minh.phone)
+    response, _ = page(client)
+
+    with caplog.at_level("WARNING", logger="app"):
+        response = client.post(f"/yeu-cau-gan-ban/{far.id}/nhan",
+                               data={"csrf_token": csrf_token_from(response)})
+
+    assert response.status_code == 403
+    assert any("outside the volunteer's areas" in r.getMessage() for r in caplog.records)
+    db.session.expire_all()
+    request = db.session.get(HelpRequest, far.id)
+    assert request.status == RequestStatus.OPEN and request.volunteer_id is None

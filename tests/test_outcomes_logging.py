@@ -278,3 +278,17 @@ def test_the_volunteer_sees_which_classes_wait_for_their_outcome(client, auth, m
     auth.logout()
     _log_in(auth, scene.stranger)
     assert scene.session.title not in client.get("/ket-qua/can-ghi").get_data(as_text=True)
+
+
+def test_a_garbled_form_for_a_class_not_yet_held_is_told_why_not_which_field(client, auth,
+                                                                               make, db):
+    scene = class_scene(make, started_hours_ago=-24)  # tomorrow
+    _log_in(auth, scene.minh)
+    url = f"/buoi/{scene.session.id}/ket-qua"
+    page = client.get(url)
+    response = client.post(url, data={"csrf_token": csrf_token_from(page),
+                                      f"a{scene.session.enrollments[0].id}_skills": "0"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'role="alert">Buổi này chưa diễn ra' in body
+    assert db.session.scalar(select(func.count()).select_from(Outcome)) == 0

@@ -69,6 +69,7 @@ def near_me():
 def accept(request_id: int):
     """Accept in one tap. The database decides between simultaneous accepts."""
     profile = current_user.volunteer_profile
+    services.get_request_in_reach_for(current_user, request_id)
     try:
         if profile is None:
             raise services.Refused("verified")

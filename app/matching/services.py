@@ -199,6 +199,23 @@ def get_held_request_for(user, request_id: int) -> HelpRequest:
     return help_request
 
 
+def get_request_in_reach_for(user, request_id: int) -> HelpRequest:
+    """A request of a group or ward this volunteer serves, the only ones their feed offers:
+    404 when there is none, a logged refusal for any other (an id typed into the URL). The
+    rules of taking it (verified, capacity, topic, time...) are `take_request`'s."""
+    help_request = db.session.get(HelpRequest, request_id)
+    if help_request is None:
+        abort(404)
+    profile = profile_of(user)
+    if profile is None:
+        return help_request  # no profile yet: the volunteer is told to complete it
+    group = help_request.group
+    if not any(area.group_id == group.id or area.ward_id == group.ward_id
+               for area in profile.areas):
+        deny(f"request {request_id} outside the volunteer's areas")
+    return help_request
+
+
 def get_request_to_manage(user, request_id: int) -> HelpRequest:
     """A request of a group this leader or official manages."""
     help_request = db.session.get(HelpRequest, request_id)
@@ -561,7 +578,9 @@ def apply_batch(user, ward: Ward, choices: Mapping[int, int | None]) -> BatchRep
         help_request = requests.get(request_id)
         volunteer_id = wanted[request_id]
         if help_request is None or help_request.group_id not in group_ids:
-            report.conflicts.append((help_request, volunteer_id, "not_found"))
+            # An id from outside this person's groups (a tampered form): nothing about it,
+            # not even its tracking code, is shown.
+            report.conflicts.append((None, volunteer_id, "not_found"))
             continue
         if volunteer_id not in profiles:
             report.conflicts.append((help_request, volunteer_id, "not_found"))

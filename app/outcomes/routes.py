@@ -58,6 +58,14 @@ def log(session_id: int):
             form[f"h{sv.id}"].data = sv.hours if sv.hours is not None else s.session_hours(
                 session)
     error = None
+    not_started = session.starts_at > utcnow()
+    closed = not_started or session.status == SessionStatus.CANCELLED
+    if closed and request.method == "POST":
+        # The form is not shown for such a session: say why, not which field was wrong.
+        return render("outcomes/log.html", block="form", status=409, form=form,
+                      session=session, enrollments=enrollments, is_leader=is_leader,
+                      refused=True, achieved={}, not_started=not_started,
+                      label=lambda r: resident_label(r, current_user))
     if form.validate_on_submit():
         entries = [_entry(form, f"a{e.id}_", e.id) for e in enrollments]
         hours = ({sv.id: form[f"h{sv.id}"].data for sv in session.volunteers}
@@ -79,8 +87,7 @@ def log(session_id: int):
     return render("outcomes/log.html", block="form", status=status, form=form,
                   session=session, enrollments=enrollments, is_leader=is_leader, error=error,
                   achieved=s.achieved_skill_ids(e.resident_id for e in enrollments),
-                  not_started=session.starts_at > utcnow(),
-                  label=lambda r: resident_label(r, current_user))
+                  not_started=not_started, label=lambda r: resident_label(r, current_user))
 
 
 @bp.get("/ket-qua/can-ghi")

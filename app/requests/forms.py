@@ -37,9 +37,11 @@ def int_or_none(value):
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return -1
+    # Beyond a database integer PostgreSQL would fail the lookup: no such row either way.
+    return number if -2**31 <= number < 2**31 else -1
 
 
 class RequestForm(FlaskForm):

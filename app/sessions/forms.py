@@ -20,9 +20,11 @@ def safe_int(value):
     if value is None or value == "" or isinstance(value, int):
         return value if value != "" else None
     try:
-        return int(str(value)[:12])
+        number = int(str(value)[:12])
     except ValueError:
         return None
+    # Beyond a database integer PostgreSQL would fail the lookup: no such row either way.
+    return number if -2**31 <= number < 2**31 else None
 
 
 class LocalDateField(DateField):
