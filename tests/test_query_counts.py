@@ -40,6 +40,10 @@ def count_queries(app, client):
         finally:
             event.remove(engine, "before_cursor_execute", before)
         assert response.status_code == 200, (url, response.status_code)
+        import collections, os
+        if os.environ.get("DUMP_QUERIES"):
+            for st, n in collections.Counter(statements).most_common(6):
+                print(n, " ".join(st.split())[:400])
         return response, len(statements)
 
     return run
@@ -75,7 +79,7 @@ class World:
                 for k, resident in enumerate(residents):
                     make.request(resident, topics=[self.topic])
                     make.request(resident, topics=[self.topic], status=RequestStatus.ASSIGNED,
-                                 volunteer_id=self.volunteer.volunteer_profile.id)
+                                 volunteer_id=other.volunteer_profile.id)
                 starts = (utcnow() + timedelta(days=1 + (i % 5), hours=i)).replace(microsecond=0)
                 for when, vols in ((starts, [self.volunteer, other]),
                                    (starts - timedelta(days=10), [self.volunteer])):

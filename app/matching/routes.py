@@ -49,9 +49,9 @@ def _record_contact_read(help_request) -> bool:
 # --- the volunteer's feed ---------------------------------------------------------------------
 def _feed(*, status: int = 200, message: str | None = None, message_kind: str = "info",
           just_taken=None):
-    feed = services.open_requests_near(current_user.volunteer_profile)
     show_contact = _record_contact_read(just_taken) if just_taken is not None else False
-    db.session.commit()
+    db.session.commit()  # before loading the feed: a commit would expire every row of it
+    feed = services.open_requests_near(current_user.volunteer_profile)
     return render("matching/near_me.html", block="feed", status=status, feed=feed,
                   message=message, message_kind=message_kind, just_taken=just_taken,
                   show_contact=show_contact, action_form=ActionForm(), today=today_local())
