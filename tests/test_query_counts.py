@@ -40,10 +40,6 @@ def count_queries(app, client):
         finally:
             event.remove(engine, "before_cursor_execute", before)
         assert response.status_code == 200, (url, response.status_code)
-        import collections, os
-        if os.environ.get("DUMP_QUERIES"):
-            for st, n in collections.Counter(statements).most_common(6):
-                print(n, " ".join(st.split())[:400])
         return response, len(statements)
 
     return run
@@ -131,11 +127,15 @@ def test_public_request_form_runs_few_queries_as_the_city_grows(world, client, c
 def test_volunteer_feed_does_not_query_per_request(world, auth, count_queries):
     response = _measure(world, auth, count_queries, world.volunteer, _url("matching.near_me"),
                         bound=25)
-    assert "Nguyễn Văn An" in response.get_data(as_text=True) or response.status_code == 200
+    # The bigger world's open requests are all on the page: the count held while it grew.
+    assert response.get_data(as_text=True).count('class="card match-card"') >= 30
 
 
 def test_leader_dashboard_does_not_query_per_group(world, auth, count_queries):
-    _measure(world, auth, count_queries, world.leader, _url("coverage.dashboard"), bound=40)
+    response = _measure(world, auth, count_queries, world.leader, _url("coverage.dashboard"),
+                        bound=40)
+    body = response.get_data(as_text=True)
+    assert all(group.name in body for group in world.groups)
 
 
 def test_request_queue_does_not_query_per_request(world, auth, count_queries):
