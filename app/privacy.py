@@ -6,6 +6,7 @@ officials see the residents of their area; everyone else sees "Bà B. · tổ 3"
 """
 from __future__ import annotations
 
+from flask import g
 from sqlalchemy import exists, select
 
 from app.extensions import db
@@ -16,10 +17,9 @@ ASSIGNED_REQUEST_STATES = (RequestStatus.ASSIGNED, RequestStatus.SCHEDULED)
 ACTIVE_SESSION_STATES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
 
 
-def volunteer_is_assigned_to(profile, resident: Resident) -> bool:
-    """An open assignment links this volunteer and this resident (a request or a session)."""
+def _assignment_clauses(profile, resident_id):
     by_request = exists().where(
-        HelpRequest.resident_id == resident.id,
+        HelpRequest.resident_id == resident_id,
         (HelpRequest.volunteer_id == profile.id)
         | (HelpRequest.companion_volunteer_id == profile.id),  # the adult on a minor's visit
         HelpRequest.status.in_(ASSIGNED_REQUEST_STATES))
@@ -27,9 +27,33 @@ def volunteer_is_assigned_to(profile, resident: Resident) -> bool:
         SessionVolunteer.volunteer_id == profile.id,
         SessionVolunteer.session_id == Session.id,
         Session.status.in_(ACTIVE_SESSION_STATES),
-        Enrollment.session_id == Session.id, Enrollment.resident_id == resident.id,
+        Enrollment.session_id == Session.id, Enrollment.resident_id == resident_id,
         Enrollment.status != EnrollmentStatus.CANCELLED)
+    return by_request, by_session
+
+
+def volunteer_is_assigned_to(profile, resident: Resident) -> bool:
+    """An open assignment links this volunteer and this resident (a request or a session)."""
+    known = g.get("_privacy_assigned", {}).get(profile.id)
+    if known is not None and resident.id in known[0]:
+        return resident.id in known[1]
+    by_request, by_session = _assignment_clauses(profile, resident.id)
     return bool(db.session.scalar(select(by_request | by_session)))
+
+
+def prefetch_assignments(user, residents) -> None:
+    """Answer `volunteer_is_assigned_to` for a whole list in one query, for the rest of this
+    request: call it just before rendering a list of residents (nothing written after it)."""
+    profile = getattr(user, "volunteer_profile", None) if user is not None else None
+    ids = {r.id for r in residents}
+    if profile is None or not ids:
+        return
+    by_request, by_session = _assignment_clauses(profile, Resident.id)
+    assigned = set(db.session.scalars(
+        select(Resident.id).where(Resident.id.in_(ids), by_request | by_session)))
+    cache = g.setdefault("_privacy_assigned", {})
+    checked, known = cache.get(profile.id, (set(), set()))
+    cache[profile.id] = (checked | ids, (known - ids) | assigned)
 
 
 def can_see_personal_data(user, resident: Resident) -> bool:

@@ -15,7 +15,7 @@ from app.matching.forms import ActionForm, AssignForm, HandBackForm
 from app.models import Place, RequestStatus
 from app.models.types import utcnow
 from app.permissions import deny, is_manager, is_volunteer, role_required
-from app.privacy import can_see_personal_data, resident_label
+from app.privacy import can_see_personal_data, prefetch_assignments, resident_label
 from app.timeslots import describe
 from app.web import is_fragment_request, redirect_after_write, render
 
@@ -49,9 +49,11 @@ def _record_contact_read(help_request) -> bool:
 # --- the volunteer's feed ---------------------------------------------------------------------
 def _feed(*, status: int = 200, message: str | None = None, message_kind: str = "info",
           just_taken=None):
-    feed = services.open_requests_near(current_user.volunteer_profile)
     show_contact = _record_contact_read(just_taken) if just_taken is not None else False
-    db.session.commit()
+    db.session.commit()  # before loading the feed: a commit would expire every row of it
+    feed = services.open_requests_near(current_user.volunteer_profile)
+    prefetch_assignments(current_user, [item.request.resident for item in feed.items]
+                         + [r.resident for r in feed.held])
     return render("matching/near_me.html", block="feed", status=status, feed=feed,
                   message=message, message_kind=message_kind, just_taken=just_taken,
                   show_contact=show_contact, action_form=ActionForm(), today=today_local())

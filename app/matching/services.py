@@ -22,7 +22,7 @@ from app.extensions import db
 from app.i18n import today_local
 from app.matching.optimize import optimal_pairs
 from app.matching.scoring import Assessment, RequestFacts, Score, VolunteerFacts
-from app.models import (Group, HandBack, HelpRequest, Place, RequestStatus, Session,
+from app.models import (Group, HandBack, HelpRequest, Place, RequestStatus, Resident, Session,
                         SessionStatus, SessionVolunteer, Topic, User, VolunteerArea,
                         VolunteerProfile, Ward)
 from app.models.requests import request_topic
@@ -255,7 +255,9 @@ def open_requests_near(profile: VolunteerProfile | None) -> Feed:
         select(HelpRequest).where(or_(HelpRequest.volunteer_id == profile.id,
                                       HelpRequest.companion_volunteer_id == profile.id),
                                   HelpRequest.status.in_(HELD_REQUEST_STATES))
-        .order_by(HelpRequest.assigned_at.desc(), HelpRequest.id.desc())))
+        .order_by(HelpRequest.assigned_at.desc(), HelpRequest.id.desc())
+        .options(selectinload(HelpRequest.topics),
+                 selectinload(HelpRequest.resident).selectinload(Resident.group))))
     facts = volunteer_facts([profile])
     feed.load = facts[0].load
     personal = Assessment([], facts).volunteer_rules
@@ -286,7 +288,8 @@ def open_requests_near(profile: VolunteerProfile | None) -> Feed:
                ~handed_back)
         .order_by(case((in_my_group, 0), else_=1), HelpRequest.created_at, HelpRequest.id)
         .limit(FEED_LIMIT * 2)
-        .options(selectinload(HelpRequest.topics), selectinload(HelpRequest.resident))))
+        .options(selectinload(HelpRequest.topics),
+                 selectinload(HelpRequest.resident).selectinload(Resident.group))))
     topic_ids = _all_topic_ids(candidates)
     facts = [replace(facts[0], experience=experience_with([profile.id], topic_ids)
                      .get(profile.id, {}))]

@@ -108,7 +108,8 @@ def week_days(scope: CalendarScope, monday: date) -> list[tuple[date, list[Sessi
     sessions = db.session.scalars(select(Session).where(
         Session.group_id.in_(scope.group_ids or [-1]), Session.status != SessionStatus.CANCELLED,
         Session.starts_at >= start, Session.starts_at < end)
-        .options(selectinload(Session.volunteers).selectinload(SessionVolunteer.volunteer),
+        .options(selectinload(Session.volunteers).selectinload(SessionVolunteer.volunteer)
+                 .selectinload(VolunteerProfile.user),
                  selectinload(Session.group), selectinload(Session.enrollments))
         .order_by(Session.starts_at, Session.id)).all()
     days = [(monday + timedelta(days=i), []) for i in range(7)]
@@ -124,7 +125,8 @@ def my_sessions(profile: VolunteerProfile, now: datetime | None = None):
     """(upcoming, recent): what is coming, and what happened in the last 60 days."""
     now = now or utcnow()
     base = select(Session).join(SessionVolunteer).where(
-        SessionVolunteer.volunteer_id == profile.id).options(selectinload(Session.group))
+        SessionVolunteer.volunteer_id == profile.id).options(selectinload(Session.group),
+                                                             selectinload(Session.enrollments))
     upcoming = db.session.scalars(base.where(
         Session.status.in_(ACTIVE), Session.ends_at > now)
         .order_by(Session.starts_at).limit(100)).all()

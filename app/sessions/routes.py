@@ -629,11 +629,11 @@ def calendar():
 def mine():
     """A volunteer's sessions, their no-shows (to contest), and their calendar feed."""
     profile = current_user.volunteer_profile
-    upcoming, recent = calendars.my_sessions(profile) if profile else ([], [])
     feed = None
     if profile is not None:
         feed = calendars.feed_of(profile)
-        db.session.commit()
+        db.session.commit()  # before loading the sessions: a commit would expire them all
+    upcoming, recent = calendars.my_sessions(profile) if profile else ([], [])
     return render("sessions/mine.html", upcoming=upcoming, recent=recent, feed=feed,
                   no_shows=attendance.no_shows_of_volunteer(profile) if profile else [],
                   labels=attendance.NO_SHOW_LABELS, contest_form=ContestForm(formdata=None))

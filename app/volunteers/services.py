@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import abort
 from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.i18n import local_to_utc, today_local
@@ -137,6 +138,11 @@ def volunteers_in_scope(user) -> list[VolunteerProfile]:
                      & VolunteerProfile.revoked_at.is_(None))
     query = query.order_by(pending_first.desc(), VolunteerProfile.revoked_at.is_not(None),
                            User.full_name, VolunteerProfile.id)
+    # The directory shows each one's name, topics and areas: load them in a fixed few queries.
+    query = query.options(selectinload(VolunteerProfile.user).selectinload(User.memberships),
+                          selectinload(VolunteerProfile.topics),
+                          selectinload(VolunteerProfile.areas).selectinload(VolunteerArea.group),
+                          selectinload(VolunteerProfile.areas).selectinload(VolunteerArea.ward))
     return list(db.session.scalars(query))
 
 
