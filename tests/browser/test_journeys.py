@@ -8,6 +8,7 @@ sees who comes and when. Every page reached is scanned with axe-core and photogr
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +16,8 @@ from sqlalchemy import select
 
 from app.admin.demo import DEMO_PASSWORD
 from app.extensions import db
-from app.models import HelpRequest, RequestStatus
+from app.i18n import LOCAL_TZ, today_local
+from app.models import HelpRequest, RequestStatus, Session
 from tests.browser.helpers import assert_accessible, login, shot
 
 pytestmark = pytest.mark.browser
@@ -39,6 +41,7 @@ def _file_request_for_grandmother(page, live_server, group):
     page.get_by_text("Zalo", exact=True).click()
     page.get_by_text("Ngân hàng số", exact=True).click()
     page.get_by_text("Sáng cuối tuần", exact=True).click()
+    page.get_by_text("Tại nhà văn hóa", exact=True).click()
     page.get_by_label("Họ và tên người cần hỗ trợ").fill(GRANDMOTHER)
     page.get_by_label("Số điện thoại di động").fill(GRANDMOTHER_PHONE)
     page.get_by_label("Ghi chú thêm").fill("Bà nghe kém, xin gọi trước; cháu sẽ có mặt.")
@@ -61,3 +64,82 @@ def test_relative_files_a_request_from_the_qr_link(page, live_server, demo):
         HelpRequest.code == code.replace(" ", "").replace("-", "")))
     assert filed is not None and filed.status == RequestStatus.OPEN
     assert sorted(t.short_name for t in filed.topics) == ["Ngân hàng số", "Zalo"]
+
+
+def _menu(page, name):
+    """Open the menu (a disclosure on a phone) and follow one of its links."""
+    page.locator("details.menu > summary").click()
+    page.locator("details.menu nav").get_by_role("link", name=name, exact=True).click()
+
+
+def _next_saturday():
+    """A Saturday at least two days ahead (inside the "weekend morning" window)."""
+    today = today_local()
+    days = (5 - today.weekday()) % 7
+    return today + timedelta(days=days if days >= 2 else days + 7)
+
+
+def _accept_and_propose(page, live_server, code, *, second=None):
+    """Journey 2: the volunteer accepts the request near them and proposes a time.
+
+    With `second` (another volunteer's phone, already on the same feed), that volunteer
+    taps the same request after the first and is told it is taken.
+    """
+    login(page, live_server, VOLUNTEER, DEMO_PASSWORD)
+    _menu(page, "Yêu cầu gần bạn")
+    expect(page).to_have_url(live_server.url("/yeu-cau-gan-ban"))
+    card = page.locator(".match-card").filter(has_text="Ngân hàng số").filter(has_text="Zalo")
+    expect(card).to_have_count(1)
+    shot(page, "requests-near-you")
+    assert_accessible(page)
+    card.get_by_role("button", name="Nhận hỗ trợ").click()
+    expect(page.locator("body")).to_contain_text(f"Bạn đã nhận yêu cầu {code.replace(' ', '')}")
+    shot(page, "accepted")
+    assert_accessible(page)
+
+    if second is not None:
+        other_card = second.locator(".match-card").filter(has_text="Ngân hàng số").filter(
+            has_text="Zalo")
+        other_card.get_by_role("button", name="Nhận hỗ trợ").click()
+        expect(second.locator("body")).to_contain_text(
+            "một bạn tình nguyện viên khác vừa nhận yêu cầu này trước bạn")
+        shot(second, "second-volunteer-told-it-is-taken")
+        assert_accessible(second)
+
+    page.get_by_role("link", name="Đề xuất thời gian hẹn").click()
+    expect(page).to_have_url(re.compile(r"/buoi/de-xuat\?request_id=\d+"))
+    assert_accessible(page)
+    saturday = _next_saturday()
+    page.get_by_label("Ngày").fill(saturday.isoformat())
+    page.get_by_label("Bắt đầu lúc").fill("09:00")
+    page.get_by_label("Kết thúc lúc").fill("10:30")
+    expect(page.get_by_label("Nhà văn hóa", exact=True)).to_be_checked()  # as she asked
+    page.get_by_label("Tên địa điểm").fill("Nhà văn hóa tổ 3")
+    shot(page, "proposal-filled")
+    page.get_by_role("button", name="Gửi đề xuất").click()
+    expect(page.locator("#messages")).to_contain_text("Đã gửi đề xuất lịch")
+    expect(page).to_have_url(re.compile(r"/buoi/\d+$"))
+    shot(page, "session-proposed")
+    assert_accessible(page)
+    return saturday
+
+
+def test_volunteer_accepts_and_proposes_a_time_while_a_second_is_told_it_is_taken(
+        page, open_phone, live_server, demo):
+    code = _file_request_for_grandmother(open_phone(), live_server, demo["groups"]["HG03"])
+    second = open_phone()
+    login(second, live_server, SECOND, DEMO_PASSWORD)
+    second.goto(live_server.url("/yeu-cau-gan-ban"))
+    expect(second.locator(".match-card").filter(has_text="Ngân hàng số")).to_have_count(1)
+    shot(second, "second-volunteer-sees-the-same-request")
+
+    saturday = _accept_and_propose(page, live_server, code, second=second)
+
+    db.session.expire_all()
+    taken = db.session.scalar(select(HelpRequest).where(
+        HelpRequest.code == code.replace(" ", "").replace("-", "")))
+    assert taken.status == RequestStatus.SCHEDULED
+    assert taken.volunteer.user.phone.endswith("901000004")
+    session = db.session.scalar(select(Session).where(Session.request_id == taken.id))
+    assert session.starts_at.astimezone(LOCAL_TZ).replace(tzinfo=None) == datetime.combine(
+        saturday, time(9, 0))
