@@ -143,3 +143,24 @@ def test_volunteer_accepts_and_proposes_a_time_while_a_second_is_told_it_is_take
     session = db.session.scalar(select(Session).where(Session.request_id == taken.id))
     assert session.starts_at.astimezone(LOCAL_TZ).replace(tzinfo=None) == datetime.combine(
         saturday, time(9, 0))
+
+
+def test_resident_tracks_the_request_and_sees_the_volunteer_and_the_time(
+        page, open_phone, live_server, demo):
+    code = _file_request_for_grandmother(open_phone(), live_server, demo["groups"]["HG03"])
+    saturday = _accept_and_propose(open_phone(), live_server, code)
+
+    # Journey 6: on her own phone, the grandmother types the code from the text message.
+    page.goto(live_server.url("/theo-doi"))
+    assert_accessible(page)
+    page.get_by_label("Mã theo dõi").fill(code)
+    page.get_by_label("Số điện thoại đã dùng khi gửi yêu cầu").fill(GRANDMOTHER_PHONE)
+    shot(page, "tracking-form")
+    page.get_by_role("button", name="Xem tình trạng").click()
+    expect(page).to_have_url(re.compile(r"/theo-doi/\d+$"))
+    # The volunteer by given name (Trần Văn Minh -> Minh) and the proposed time.
+    expect(page.locator(".volunteer-line")).to_have_text("Tình nguyện viên: Minh")
+    expect(page.locator("main")).to_contain_text(f"{saturday.day}/{saturday.month}/{saturday.year}, 9:00")
+    expect(page.locator("main")).to_contain_text("10:30")
+    shot(page, "tracking-shows-volunteer-and-time")
+    assert_accessible(page)
