@@ -164,3 +164,60 @@ def test_resident_tracks_the_request_and_sees_the_volunteer_and_the_time(
     expect(page.locator("main")).to_contain_text("10:30")
     shot(page, "tracking-shows-volunteer-and-time")
     assert_accessible(page)
+
+
+def _gather_a_class(page, live_server):
+    """Journey 3: the leader makes a Saturday class for Zalo and digital banking and
+    invites the three requests waiting for those topics; it is full. Returns its id."""
+    login(page, live_server, LEADER, DEMO_PASSWORD)
+    page.goto(live_server.url("/lop-hoc/moi"))
+    assert_accessible(page)
+    saturday = _next_saturday()
+    page.get_by_label("Tên lớp").fill("Cùng bà học Zalo và ngân hàng số")
+    page.get_by_label("Zalo: nhắn tin, gọi video, nhóm tổ dân phố").check()
+    page.get_by_label("Ngân hàng số và thanh toán QR").check()
+    page.get_by_label("Ngày").fill(saturday.isoformat())
+    page.get_by_label("Bắt đầu lúc").fill("14:00")
+    page.get_by_label("Kết thúc lúc").fill("15:30")
+    page.get_by_label("Số chỗ").fill("3")
+    page.get_by_label("Tình nguyện viên phụ trách").select_option(label="Trần Văn Minh")
+    shot(page, "class-form-filled")
+    page.get_by_role("button", name="Tạo lớp học").click()
+    expect(page.locator("#messages")).to_contain_text("Đã tạo 1 buổi học")
+    expect(page).to_have_url(re.compile(r"/buoi/\d+$"))
+    session_id = int(page.url.rsplit("/", 1)[1])
+    shot(page, "class-created")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Mời người dân").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mời người dân vào lớp")
+    candidates = page.locator(".candidates input[type=checkbox]")
+    expect(candidates).to_have_count(3)
+    for i in range(3):
+        candidates.nth(i).check()
+    shot(page, "three-waiting-requests")
+    assert_accessible(page)
+    page.get_by_role("button", name="Mời những người đã chọn").click()
+    expect(page.locator("#messages")).to_contain_text(
+        "Đã mời 3 người vào lớp, 0 người vào danh sách chờ")
+    expect(page.locator("#roster-title")).to_have_text("Đã có chỗ: 3/3")
+    shot(page, "class-full")
+    assert_accessible(page)
+
+    _menu(page, "Lịch tổ")
+    expect(page.locator("main")).to_contain_text("Cùng bà học Zalo và ngân hàng số")
+    shot(page, "calendar-shows-the-class")
+    assert_accessible(page)
+    return session_id
+
+
+def test_leader_gathers_three_waiting_requests_into_a_full_class(
+        page, open_phone, live_server, demo):
+    # Waiting in tổ 3 for Zalo or digital banking: Bình and Mai (demo) and Xuân (filed now).
+    _file_request_for_grandmother(open_phone(), live_server, demo["groups"]["HG03"])
+    session_id = _gather_a_class(page, live_server)
+
+    db.session.expire_all()
+    cls = db.session.get(Session, session_id)
+    assert sorted(e.resident.full_name for e in cls.enrollments) == [
+        "Lê Thị Mai", "Nguyễn Thị Bình", GRANDMOTHER]
