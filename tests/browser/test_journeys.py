@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.admin.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.i18n import LOCAL_TZ, today_local
+from app.models.types import utcnow
 from app.models import HelpRequest, RequestStatus, Session
 from tests.browser.helpers import assert_accessible, login, shot
 
@@ -221,3 +222,62 @@ def test_leader_gathers_three_waiting_requests_into_a_full_class(
     cls = db.session.get(Session, session_id)
     assert sorted(e.resident.full_name for e in cls.enrollments) == [
         "Lê Thị Mai", "Nguyễn Thị Bình", GRANDMOTHER]
+
+
+def _after_the_class(session_id):
+    """The class has taken place. Outcomes are logged only once a session has started and
+    the form allows no time in the past, so the test moves the class to earlier today in
+    the database, as if the journey had continued on Saturday afternoon."""
+    cls = db.session.get(Session, session_id)
+    now = utcnow()
+    cls.starts_at = now - timedelta(hours=2)
+    cls.ends_at = now - timedelta(minutes=30)
+    db.session.commit()
+
+
+def _log_outcomes(page, live_server, session_id):
+    """Journey 4: the volunteer logs the class: two came (one needs a follow-up), one did not."""
+    login(page, live_server, VOLUNTEER, DEMO_PASSWORD)
+    page.goto(live_server.url("/ket-qua/can-ghi"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Cùng bà học Zalo và ngân hàng số").click()
+    expect(page).to_have_url(live_server.url(f"/buoi/{session_id}/ket-qua"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ghi kết quả buổi học")
+    attendees = page.locator("section.attendee")
+    expect(attendees).to_have_count(3)
+    assert_accessible(page)
+
+    first, second, third = attendees.nth(0), attendees.nth(1), attendees.nth(2)
+    first.get_by_text("Có đến", exact=True).click()
+    first.locator("input[type=checkbox][name$=_skills]").nth(0).check()
+    first.locator("input[type=checkbox][name$=_skills]").nth(1).check()
+    first.get_by_text("4", exact=True).click()
+    second.get_by_text("Có đến", exact=True).click()
+    second.locator("input[type=checkbox][name$=_skills]").nth(0).check()
+    second.get_by_text("2", exact=True).click()
+    second.get_by_label("Cần học tiếp (mở lại yêu cầu cho các kỹ năng còn lại)").check()
+    second.get_by_label("Ghi chú ngắn").fill("Cần ôn lại cách chuyển khoản.")
+    third.get_by_text("Không đến", exact=True).click()
+    shot(page, "outcomes-filled")
+    page.get_by_role("button", name="Lưu kết quả").click()
+    expect(page.locator("#messages")).to_contain_text("Đã lưu kết quả buổi học.")
+    expect(page.locator("#messages")).to_contain_text("Đã mở 1 yêu cầu học tiếp")
+    shot(page, "outcomes-logged")
+    assert_accessible(page)
+
+
+def _assert_outcomes(session_id):
+    db.session.expire_all()
+    cls = db.session.get(Session, session_id)
+    outcomes = [e.outcome for e in sorted(cls.enrollments, key=lambda e: e.id)]
+    assert [o.attended for o in outcomes if o is not None].count(True) == 2
+    assert sum(1 for o in outcomes if o is not None and o.follow_up) == 1
+
+
+def test_volunteer_logs_outcomes_and_one_attendee_needs_a_follow_up(
+        page, open_phone, live_server, demo):
+    _file_request_for_grandmother(open_phone(), live_server, demo["groups"]["HG03"])
+    session_id = _gather_a_class(open_phone(), live_server)
+    _after_the_class(session_id)
+    _log_outcomes(page, live_server, session_id)
+    _assert_outcomes(session_id)
