@@ -7,10 +7,13 @@ sees who comes and when. Every page reached is scanned with axe-core and photogr
 """
 from __future__ import annotations
 
+import csv
+import io
 import re
 import weakref
 from datetime import datetime, time, timedelta
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -297,6 +300,60 @@ def test_volunteer_logs_outcomes_and_one_attendee_needs_a_follow_up(
     _after_the_class(session_id)
     _log_outcomes(page, live_server, session_id)
     _assert_outcomes(session_id)
+
+
+def _reached(page, group):
+    return int(page.locator(f"#row-group-{group.id} [data-figure=reached]").inner_text())
+
+
+def test_coverage_and_the_ward_roll_up_follow_the_outcomes_and_the_export_opens(
+        page, open_phone, live_server, demo):
+    group = demo["groups"]["HG03"]
+    _file_request_for_grandmother(open_phone(), live_server, group)
+    session_id = _gather_a_class(page, live_server)  # the leader stays signed in on `page`
+    _menu(page, "Độ bao phủ")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Độ bao phủ của các tổ tôi phụ trách")
+    reached_before = _reached(page, group)
+    shot(page, "coverage-before")
+    _accessible(page)
+    official = open_phone()
+    login(official, live_server, "0901000002", DEMO_PASSWORD)  # Đỗ Thị Hương, phường Hàng Gai
+    official.goto(live_server.url("/do-bao-phu/phuong"))
+    ward_before = _reached(official, group)
+
+    _after_the_class(session_id)
+    _log_outcomes(open_phone(), live_server, session_id)
+
+    # Journey 5: two more residents of tổ 3 have been helped.
+    page.reload()
+    expect(page.locator(f"#row-group-{group.id} [data-figure=reached]")).to_have_text(
+        str(reached_before + 2))
+    shot(page, "coverage-after")
+    _accessible(page)
+    official.reload()
+    expect(official.locator(f"#row-group-{group.id} [data-figure=reached]")).to_have_text(
+        str(ward_before + 2))
+    shot(official, "ward-roll-up-after")
+    _accessible(official)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải Excel").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as downloaded:  # saved without its name: open the bytes
+        workbook = openpyxl.load_workbook(io.BytesIO(downloaded.read()), read_only=True)
+    cells = [[c for c in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    workbook.close()
+    tổ_3 = next(row for row in cells if group.name in [str(c) for c in row])
+    assert reached_before + 2 in tổ_3
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải CSV").click()
+    with open(download_info.value.path(), encoding="utf-8-sig") as downloaded:
+        text = downloaded.read()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert any(group.name in row and str(reached_before + 2) in row for row in rows), rows
 
 
 # --- without JavaScript: plain form posts and redirects -----------------------------------
