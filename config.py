@@ -60,6 +60,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute lifetime of a login
+    # Send the cookie only when the session changed: an inline-validation request racing a
+    # form post must not overwrite the cookie that carries the post's flash message.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_IDLE_TIMEOUT = timedelta(hours=2)  # inactivity timeout
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
