@@ -2,7 +2,6 @@
 household surveys, a resident's progress and volunteer-hour certificates."""
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.audit import audit
 from app.coverage import definitions as d
 from app.extensions import db
+from app.requests.services import insert_with_fresh_code
 from app.i18n import local_to_utc, to_local
 from app.models import (ConsentMethod, Enrollment, EnrollmentStatus, Group, HelpRequest,
                         Membership, Outcome, OutcomeRevision, RequestStatus, Resident, Role,
@@ -30,7 +30,6 @@ from app.timeslots import ALL
 
 LOGGABLE_STATES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
 OPEN_REQUEST_STATES = (RequestStatus.OPEN, RequestStatus.ASSIGNED, RequestStatus.SCHEDULED)
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read out
 
 
 class OutcomeError(Exception):
@@ -251,14 +250,6 @@ def _close_requests(session: Session, seats, now: datetime) -> None:
             .execution_options(synchronize_session=False))
 
 
-def new_request_code() -> str:
-    for _attempt in range(20):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(6))
-        if db.session.scalar(select(HelpRequest.id).where(HelpRequest.code == code)) is None:
-            return code
-    raise RuntimeError("could not find a free request code")
-
-
 def remaining_topics(session: Session, resident_id: int) -> list[Topic]:
     """The session's topics with skills the resident has not achieved yet."""
     achieved = achieved_skill_ids([resident_id])[resident_id]
@@ -281,7 +272,7 @@ def open_follow_up(user, outcome: Outcome, now: datetime | None = None) -> HelpR
     original = enrollment.request or session.request
     topics = remaining_topics(session, resident.id) or list(session.topics)
     request = HelpRequest(
-        code=new_request_code(), resident_id=resident.id,
+        resident_id=resident.id,
         group_id=original.group_id if original is not None else resident.group_id,
         status=RequestStatus.OPEN,
         place=original.place if original is not None else session.place,
@@ -293,7 +284,7 @@ def open_follow_up(user, outcome: Outcome, now: datetime | None = None) -> HelpR
         else ConsentMethod.IN_PERSON,
         follow_up_of_id=original.id if original is not None else None,
         topics=topics)
-    db.session.add(request)
+    insert_with_fresh_code(request)  # the same readable tracking codes as the request form
     db.session.flush()
     outcome.follow_up_request_id = request.id
     context = {"request_id": request.id, "request_code": request.code,

@@ -84,7 +84,7 @@ def format_code(code: str) -> str:
     return code
 
 
-def _insert_with_fresh_code(help_request: HelpRequest) -> None:
+def insert_with_fresh_code(help_request: HelpRequest) -> None:
     """Give the request an unused code; on the rare collision try another one."""
     for _attempt in range(CODE_ATTEMPTS):
         code = new_tracking_code()
@@ -238,7 +238,7 @@ def submit_request(sub: Submission) -> Filed:
         place=sub.place, preferred_times=sub.preferred_times, note=sub.note or None,
         topics=topics, consent_method=sub.consent_method,
         created_by_id=getattr(filed_by, "id", None))
-    _insert_with_fresh_code(help_request)
+    insert_with_fresh_code(help_request)
 
     context = {"code": help_request.code, "request_id": help_request.id}
     notify("request_received", resident=resident, context=context)
