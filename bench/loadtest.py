@@ -371,6 +371,7 @@ def file_request(v: Visitor) -> tuple[str, str, int] | None:
         "consent": "y", "website": ""})
     if response.status_code != 303:
         return None
+    v.accepted("request", e164(phone), None)  # its code once the page showed it
     page = v.get("request filed (tracking code)", "/xin-ho-tro/da-gui")
     match = CODE_RE.search(page.text)
     if not match:
@@ -378,7 +379,7 @@ def file_request(v: Visitor) -> tuple[str, str, int] | None:
             v.recorder.unexpected.append("request accepted but no tracking code shown")
         return None
     code = "".join(ch for ch in match.group(1) if ch.isalnum())
-    v.accepted("request", code, e164(phone))
+    v.accepted("request", e164(phone), code)
     # Someone else (a grandson on his own phone) looks it up with the code and the number.
     other = Visitor(v.base, v.recorder, v.budget, v.numbers, v.pools)
     other.get("tracking form", "/theo-doi")
@@ -522,15 +523,18 @@ def verify_locales(conn, expected: dict, _prefix: str) -> list[str]:
 
 
 def verify_requests(conn, expected: dict, _prefix: str) -> list[str]:
-    """Every request answered with success exists, under its code, for that phone; no other
-    request was filed from the load test's resident numbers."""
-    rows = dict(conn.execute(
-        "SELECT h.code, r.phone FROM help_request h JOIN resident r ON r.id = h.resident_id "
-        "WHERE r.phone LIKE %s", (RESIDENT_PREFIX[0] + "%",)).fetchall())
-    problems = [f"request {code} missing or wrong" for code, phone in expected.items()
-                if rows.get(code) != phone]
-    problems += [f"request {code} exists but was not accepted" for code in set(rows) - set(
-        expected)]
+    """Every request answered with success exists, for that phone, under the tracking code
+    the page showed; no other request was filed from the load test's resident numbers."""
+    rows = defaultdict(list)
+    for phone, code in conn.execute(
+            "SELECT r.phone, h.code FROM help_request h JOIN resident r "
+            "ON r.id = h.resident_id WHERE r.phone LIKE %s", (RESIDENT_PREFIX[0] + "%",)):
+        rows[phone].append(code)
+    problems = [f"request from {phone} (code {code}) missing or wrong"
+                for phone, code in expected.items()
+                if len(rows.get(phone, [])) != 1 or code not in (None, rows[phone][0])]
+    problems += [f"request from {phone} exists but was not accepted"
+                 for phone in set(rows) - set(expected)]
     return problems
 
 
