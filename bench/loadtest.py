@@ -6,14 +6,17 @@ that every accepted write is in the database.
 
 What it does, all on this machine (loopback only):
 1. creates a scratch PostgreSQL database (dropped afterwards unless --keep), applies the
-   migrations and loads the demo data;
+   migrations, loads the demo data and adds accounts: leaders, officials, administrators,
+   volunteers, and verified volunteers who can take any request of the first group's ward;
 2. starts gunicorn with --workers sync workers on 127.0.0.1 (rate limits off, so that one
    client machine can stand for a whole ward; password hashing at production strength);
 3. runs --threads visitors, each repeatedly picking a scenario from SCENARIOS by weight,
    until --requests requests were sent or --duration seconds passed;
 4. reports requests per second, latency percentiles per page, and every server error
    (5xx, refused connection, traceback in gunicorn's log): there must be none;
-5. checks that every write the app accepted (303) is in the database, and nothing else.
+5. checks that every write the app accepted is in the database, and nothing else: accounts,
+   passwords, languages, filed requests (by phone and tracking code) and acceptances (each
+   accepted request held by exactly the volunteer who was told they won the race).
 Exit status 0 only if there were no server errors, no unexpected answers, no lost writes.
 
 Add a scenario: write a function `def name(v: Visitor) -> None` that uses
