@@ -6,14 +6,17 @@ that every accepted write is in the database.
 
 What it does, all on this machine (loopback only):
 1. creates a scratch PostgreSQL database (dropped afterwards unless --keep), applies the
-   migrations and loads the demo data;
+   migrations, loads the demo data and adds accounts: leaders, officials, administrators,
+   volunteers, and verified volunteers who can take any request of the first group's ward;
 2. starts gunicorn with --workers sync workers on 127.0.0.1 (rate limits off, so that one
    client machine can stand for a whole ward; password hashing at production strength);
 3. runs --threads visitors, each repeatedly picking a scenario from SCENARIOS by weight,
    until --requests requests were sent or --duration seconds passed;
 4. reports requests per second, latency percentiles per page, and every server error
    (5xx, refused connection, traceback in gunicorn's log): there must be none;
-5. checks that every write the app accepted (303) is in the database, and nothing else.
+5. checks that every write the app accepted is in the database, and nothing else: accounts,
+   passwords, languages, filed requests (by phone and tracking code) and acceptances (each
+   accepted request held by exactly the volunteer who was told they won the race).
 Exit status 0 only if there were no server errors, no unexpected answers, no lost writes.
 
 Add a scenario: write a function `def name(v: Visitor) -> None` that uses
@@ -65,15 +68,31 @@ def make_accounts(per_role: int) -> dict[str, list[str]]:
     from app import create_app
     from app.auth.passwords import hash_password
     from app.extensions import db
-    from app.models import Group, Membership, Role, User, VolunteerProfile
+    from app.models import Group, Membership, Role, Topic, User, VolunteerArea, VolunteerProfile
     from app.models.types import utcnow
     from app.models.volunteers import VolunteerKind
 
     app = create_app()
-    accounts: dict[str, list[str]] = defaultdict(list)
+    accounts: dict = defaultdict(list)
     with app.app_context():
         group = db.session.scalar(select(Group).order_by(Group.id))
+        topics = list(db.session.scalars(select(Topic).where(Topic.active.is_(True))))
         password_hash = hash_password(DEMO_PASSWORD)
+        # Verified volunteers who can take any request of the group's ward: every topic,
+        # every time slot, the largest weekly load allowed (50). Three of them race per request.
+        for n in range(3 * per_role):
+            phone = f"09025{n:05d}"
+            user = User(phone="+84" + phone[1:], full_name=f"Người Nhận Thử {n}",
+                        password_hash=password_hash)
+            user.memberships.append(Membership(role=Role.VOLUNTEER))
+            user.volunteer_profile = VolunteerProfile(
+                kind=VolunteerKind.YOUTH_UNION, birth_year=1995, verified_at=utcnow(),
+                availability=(1 << 21) - 1, weekly_capacity=50, topics=topics,
+                areas=[VolunteerArea(ward_id=group.ward_id)])
+            db.session.add(user)
+            accounts["taker"].append(phone)
+        accounts["form"] = {"ward": group.ward_id, "group": group.id,
+                            "topics": [t.id for t in topics]}
         for digit, role in enumerate(("leader", "official", "admin", "volunteer"), start=1):
             for n in range(per_role):
                 phone = f"0902{digit}{n:05d}"
@@ -117,6 +136,7 @@ class Recorder:
     writes: dict = field(default_factory=lambda: defaultdict(dict))
     scenarios: Counter = field(default_factory=Counter)
     sent: int = 0
+    races: int = 0
 
     def request(self, step: str, status: int, seconds: float, expect, detail: str) -> None:
         with self.lock:
@@ -152,7 +172,9 @@ class Visitor:
     """One person's browser: a cookie jar, the CSRF token of the last page, a recorder."""
 
     def __init__(self, base: str, recorder: Recorder, budget: Budget, numbers, pools):
-        self.base, self.recorder, self.budget, self.numbers = base, recorder, budget, numbers
+        self.base, self.recorder, self.budget = base, recorder, budget
+        self.numbers = numbers  # (volunteer numbers, resident numbers)
+
         self.pools = pools
         self.http = requests.Session()
         self.csrf = None
@@ -203,7 +225,10 @@ class Visitor:
         self.post("sign out", "/dang-xuat", {})
 
     def new_phone(self) -> str:
-        return next(self.numbers)
+        return next(self.numbers[0])
+
+    def new_resident_phone(self) -> str:
+        return next(self.numbers[1])
 
 
 # --- scenarios ------------------------------------------------------------------------------
@@ -329,6 +354,119 @@ def stale_form(v: Visitor) -> None:
            expect=(400,), csrf=False)
 
 
+# --- residents, volunteers, leaders --------------------------------------------------------
+CODE_RE = re.compile(r'id="tracking-code">([^<]+)<')
+TRACKED_RE = re.compile(r"/theo-doi/(\d+)$")
+TAKERS_LOCK = threading.Lock()
+
+
+def file_request(v: Visitor) -> tuple[str, str, int] | None:
+    """A resident (or a relative) fills in the public request form, reads the tracking code
+    and looks it up: (phone, code, request id), or None if it was not accepted."""
+    form = v.pools["form"]
+    phone = v.new_resident_phone()
+    v.get("request form", "/xin-ho-tro")
+    response = v.post("file a request", "/xin-ho-tro", {
+        "full_name": f"Bà Nguyễn Thị {phone[-4:]}", "phone": phone, "ward": form["ward"],
+        "group": form["group"], "topics": random.sample(form["topics"], 1 + (len(
+            form["topics"]) > 1)), "times": [], "place": "home", "gender": "female",
+        "birth_year": random.randint(1940, 1965), "note": "Cháu ở xa, nhờ tổ giúp bà.",
+        "consent": "y", "website": ""})
+    if response.status_code != 303:
+        return None
+    v.accepted("request", e164(phone), None)  # its code once the page showed it
+    page = v.get("request filed (tracking code)", "/xin-ho-tro/da-gui")
+    match = CODE_RE.search(page.text)
+    if not match:
+        with v.recorder.lock:
+            v.recorder.unexpected.append("request accepted but no tracking code shown")
+        return None
+    code = "".join(ch for ch in match.group(1) if ch.isalnum())
+    v.accepted("request", e164(phone), code)
+    # Someone else (a grandson on his own phone) looks it up with the code and the number.
+    other = Visitor(v.base, v.recorder, v.budget, v.numbers, v.pools)
+    other.get("tracking form", "/theo-doi")
+    found = other.post("track a request", "/theo-doi", {"code": code, "phone": phone})
+    tracked = TRACKED_RE.search(found.headers.get("Location", ""))
+    if not tracked:
+        with v.recorder.lock:
+            v.recorder.unexpected.append(f"request {code} not found by tracking")
+        return None
+    other.get("request status", f"/theo-doi/{tracked.group(1)}")
+    return phone, code, int(tracked.group(1))
+
+
+def resident_files_a_request(v: Visitor) -> None:
+    file_request(v)
+
+
+def volunteers_race_for_a_request(v: Visitor) -> None:
+    """A request is filed; three verified volunteers open "near me" and tap accept at the
+    same moment: exactly one of them must get it."""
+    filed = file_request(v)
+    if filed is None:
+        return
+    _phone, code, request_id = filed
+    with TAKERS_LOCK:
+        takers = [v.pools["taker"].get() for _n in range(3)]
+    try:
+        racers = [Visitor(v.base, v.recorder, v.budget, v.numbers, v.pools) for _p in takers]
+        for racer, phone in zip(racers, takers):
+            racer.sign_in(phone)
+            racer.get("requests near me", "/yeu-cau-gan-ban")
+        barrier = threading.Barrier(len(racers))
+        results = []
+
+        def accept(racer: Visitor, phone: str) -> None:
+            try:
+                barrier.wait(timeout=60)
+                response = racer.post("accept a request (race)",
+                                      f"/yeu-cau-gan-ban/{request_id}/nhan", {},
+                                      expect=(200, 409), headers={"HX-Request": "true"})
+                results.append((response.status_code, phone))
+            except (OutOfBudget, threading.BrokenBarrierError):
+                barrier.abort()
+
+        threads = [threading.Thread(target=accept, args=pair) for pair in zip(racers, takers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        winners = [phone for status, phone in results if status == 200]
+        with v.recorder.lock:
+            if len(results) == len(racers):
+                v.recorder.races += 1
+            if len(winners) > 1 or (len(results) == len(racers) and len(winners) != 1):
+                v.recorder.unexpected.append(f"request {code} accepted by {len(winners)}")
+        if winners:
+            v.accepted("acceptance", code, e164(winners[0]))
+            racers[takers.index(winners[0])].get(
+                "accepted request", f"/yeu-cau-gan-ban/{request_id}")
+        for racer in racers:
+            racer.sign_out()
+    finally:
+        for phone in takers:
+            v.pools["taker"].put(phone)
+
+
+def volunteer_opens_requests_near_me(v: Visitor) -> None:
+    with v.account("taker") as phone:
+        v.sign_in(phone)
+        v.get("requests near me", "/yeu-cau-gan-ban")
+        v.get("requests near me (refresh)", "/yeu-cau-gan-ban",
+              headers={"HX-Request": "true"})
+        v.sign_out()
+
+
+def leader_works_the_queue(v: Visitor) -> None:
+    with v.account("leader") as phone:
+        v.sign_in(phone)
+        v.get("leader queue", "/yeu-cau-cua-to")
+        v.get("week calendar", "/lich")
+        v.get("coverage", "/do-bao-phu")
+        v.sign_out()
+
+
 # (scenario, weight): residents read, volunteers register and sign in, leaders and officials
 # work. Extend this list as areas add pages.
 SCENARIOS = [
@@ -343,6 +481,10 @@ SCENARIOS = [
     (administrator_checks_counts, 2),
     (someone_mistypes_a_password, 4),
     (stale_form, 2),
+    (resident_files_a_request, 14),
+    (volunteers_race_for_a_request, 6),
+    (volunteer_opens_requests_near_me, 8),
+    (leader_works_the_queue, 8),
 ]
 
 
@@ -383,8 +525,43 @@ def verify_locales(conn, expected: dict, _prefix: str) -> list[str]:
                              (e164(phone),)).fetchone() or [None])[0] != locale]
 
 
+def verify_requests(conn, expected: dict, _prefix: str) -> list[str]:
+    """Every request answered with success exists, for that phone, under the tracking code
+    the page showed; no other request was filed from the load test's resident numbers."""
+    rows = defaultdict(list)
+    for phone, code in conn.execute(
+            "SELECT r.phone, h.code FROM help_request h JOIN resident r "
+            "ON r.id = h.resident_id WHERE r.phone LIKE %s", (RESIDENT_PREFIX[0] + "%",)):
+        rows[phone].append(code)
+    problems = [f"request from {phone} (code {code}) missing or wrong"
+                for phone, code in expected.items()
+                if len(rows.get(phone, [])) != 1 or code not in (None, rows[phone][0])]
+    problems += [f"request from {phone} exists but was not accepted"
+                 for phone in set(rows) - set(expected)]
+    return problems
+
+
+def verify_acceptances(conn, expected: dict, _prefix: str) -> list[str]:
+    """Each accepted request has exactly one volunteer, the one told they won; no request
+    of the load test is held by anyone else."""
+    rows = {code: (phone, status) for code, phone, status in conn.execute(
+        "SELECT h.code, u.phone, h.status FROM help_request h "
+        "JOIN resident r ON r.id = h.resident_id "
+        "JOIN volunteer_profile p ON p.id = h.volunteer_id "
+        "JOIN user_account u ON u.id = p.user_id WHERE r.phone LIKE %s",
+        (RESIDENT_PREFIX[0] + "%",)).fetchall()}
+    problems = [f"acceptance of {code} lost or given to someone else"
+                for code, phone in expected.items()
+                if rows.get(code, (None, None))[0] != phone]
+    problems += [f"request {code} held but no acceptance answered"
+                 for code in set(rows) - set(expected)]
+    return problems
+
+
+RESIDENT_PREFIX = [""]  # "+8491NN", set per run
 VERIFY = {"registration": verify_registrations, "password": verify_passwords,
-          "locale": verify_locales}
+          "locale": verify_locales, "request": verify_requests,
+          "acceptance": verify_acceptances}
 
 
 # --- running --------------------------------------------------------------------------------
@@ -446,10 +623,15 @@ def main() -> int:
         run_flask(env, "db", "upgrade")
         run_flask(env, "seed-demo")
         made = subprocess.run([sys.executable, __file__, "--make-accounts",
-                               str(args.threads)], cwd=ROOT, env=env, check=True,
+                               str(args.threads)], cwd=ROOT, env=env,
                               capture_output=True, text=True)
+        if made.returncode:
+            errors = [line for line in made.stderr.splitlines() if "Error" in line]
+            raise SystemExit("setting up the accounts failed:\n" + "\n".join(errors)[-3000:])
         pools = {}
-        for role, phones in json.loads(made.stdout).items():
+        setup = json.loads(made.stdout)
+        pools["form"] = setup.pop("form")
+        for role, phones in setup.items():
             pools[role] = Queue()
             for phone in phones:
                 pools[role].put(phone)
@@ -481,7 +663,17 @@ def main() -> int:
                     n = next(counter)
                 yield f"{prefix}{n:05d}"
 
-        phone_source = numbers()
+        resident_prefix = f"091{random.randint(10, 99)}"
+        RESIDENT_PREFIX[0] = e164(resident_prefix)
+        resident_counter = itertools.count(1)
+
+        def resident_numbers():
+            while True:
+                with numbers_lock:
+                    n = next(resident_counter)
+                yield f"{resident_prefix}{n:05d}"
+
+        phone_source = (numbers(), resident_numbers())
         recorder = Recorder()
         budget = Budget(args.requests, args.duration)
         scenarios, weights = zip(*SCENARIOS)
@@ -530,7 +722,8 @@ def main() -> int:
         "server_errors": recorder.server_errors + [f"{tracebacks} traceback(s) in "
                                                    f"{error_log.name}"] * bool(tracebacks),
         "unexpected": recorder.unexpected, "accepted_writes": accepted, "lost_writes": lost,
-        "scenarios": dict(recorder.scenarios),
+        "scenarios": dict(recorder.scenarios), "accept_races": recorder.races,
+        "writes_by_kind": {kind: len(v) for kind, v in recorder.writes.items()},
         "steps": {step: {"count": len(values),
                          "statuses": dict(recorder.statuses[step]),
                          "p50_ms": round(1000 * statistics.median(values)),
@@ -552,6 +745,8 @@ def main() -> int:
     print(f"server errors: {len(report['server_errors'])}; unexpected answers: "
           f"{len(recorder.unexpected)}; accepted writes: {accepted}, "
           f"missing or extra in the database: {len(lost)}")
+    print(f"writes by kind: {report['writes_by_kind']}; races to accept one request: "
+          f"{recorder.races}, each with exactly one winner unless listed below")
     for line in (report["server_errors"] + recorder.unexpected + lost)[:20]:
         print("  " + line)
     print(f"report: {OUT / f'loadtest-{stamp}.json'}")
