@@ -1,6 +1,8 @@
 """Form pieces shared by every area: Vietnamese phone numbers, bounded text, messages."""
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, ValidationError
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
@@ -37,6 +39,20 @@ def input_required(message=None):
 
 def max_length(limit: int):
     return Length(max=limit, message=_l("Tối đa %(max)d ký tự.", max=limit))
+
+
+def parse_decimal(text: str, message) -> Decimal | None:
+    """"1,5" (the Vietnamese comma) and "1.5" alike; None when empty; ValueError(message)
+    when it is not a finite number."""
+    if not text:
+        return None
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(str(message)) from None
+    if not value.is_finite():
+        raise ValueError(str(message))
+    return value
 
 
 class WholeNumberField(IntegerField):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,6 +10,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.coverage.services import INDICATOR_LABELS, INDICATORS
+from app.forms import parse_decimal
 from app.i18n import today_local
 
 MAX_PEOPLE = 1_000_000
@@ -37,17 +37,8 @@ class PercentField(DecimalField):
 
     def process_formdata(self, valuelist):
         text = ((valuelist[0] if valuelist else "") or "").strip().rstrip("%").strip()
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            self.data = None
-            raise ValueError(str(_l("Vui lòng nhập một tỉ lệ, ví dụ 85."))) from None
-        if not self.data.is_finite():
-            self.data = None
-            raise ValueError(str(_l("Vui lòng nhập một tỉ lệ, ví dụ 85.")))
+        self.data = None
+        self.data = parse_decimal(text, _l("Vui lòng nhập một tỉ lệ, ví dụ 85."))
 
 
 class LocalDateField(DateField):

@@ -3,7 +3,6 @@ attendee); all of them say what is wrong in Vietnamese beside the field."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,7 +11,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.coverage.forms import LocalDateField
-from app.forms import max_length, required
+from app.forms import max_length, parse_decimal, required
 from app.i18n import today_local
 
 REFRESH = _l("Lựa chọn không hợp lệ. Vui lòng tải lại trang.")
@@ -62,17 +61,8 @@ class HoursField(StringField):
     def process_formdata(self, valuelist):
         text = ((valuelist[0] if valuelist else "") or "").strip()
         self.raw_text = text
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            self.data = None
-            raise ValueError(str(_l("Vui lòng nhập số giờ, ví dụ 1,5."))) from None
-        if not self.data.is_finite():
-            self.data = None
-            raise ValueError(str(_l("Vui lòng nhập số giờ, ví dụ 1,5.")))
+        self.data = None
+        self.data = parse_decimal(text, _l("Vui lòng nhập số giờ, ví dụ 1,5."))
 
     def _value(self):
         if self.raw_data:
