@@ -255,7 +255,8 @@ def init_app(app: Flask) -> None:
         return call
 
     app.jinja_env.globals.update(
-        {name: macro(name) for name in ("field", "field_errors", "csrf", "scam_note")})
+        {name: macro(name) for name in ("field", "field_errors", "csrf", "scam_note", "pager",
+                                   "choice_field")})
     app.jinja_env.globals.update(
         navigation_for=navigation_for, get_locale=get_locale,
         has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
