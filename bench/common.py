@@ -120,7 +120,8 @@ def free_port() -> int:
 def app_env(url: str) -> dict:
     env = dict(os.environ)
     env.update(DATABASE_URL=url, SECRET_KEY=BENCH_SECRET, APP_ENV="development", REDIS_URL="",
-               INSTANCE_PATH=str(OUT / "instance"), PYTHONUNBUFFERED="1")
+               INSTANCE_PATH=str(OUT / "instance"), PYTHONUNBUFFERED="1",
+               RATELIMIT_ENABLED="0")  # loopback benchmark server only
     return env
 
 

@@ -27,10 +27,49 @@ def _summary(page: Page, url: str, times: list[float], statuses: set, queries: l
             "bytes": max(sizes) if sizes else None}
 
 
+def measure(page: Page, send, values: dict, warmup: int, n: int, counter=None) -> dict:
+    """Time `warmup + n` requests of one page through `send`; summarise the last n.
+
+    A write page's action builds each request and puts things back between them,
+    untimed (see bench/actions.py)."""
+    from bench.actions import ACTIONS, Call
+
+    action = None
+    if page.action:
+        action = ACTIONS[page.action]()
+        action.setup(send, values)
+    url = resolve(page, values)
+    headers = {"HX-Request": "true"} if page.fragment else {}
+    times, statuses, queries, sizes = [], set(), [], []
+    for i in range(warmup + n):
+        call = action.call(i) if action else Call("GET", url, headers=headers)
+        if counter is not None:
+            counter["n"] = 0
+        start = time.perf_counter()
+        status, body = send(call.method, call.url, call.data, call.headers)
+        elapsed = time.perf_counter() - start
+        if i >= warmup:
+            times.append(elapsed)
+            statuses.add(status)
+            if counter is not None:
+                queries.append(counter["n"])
+            sizes.append(len(body))
+        if action:
+            action.after(send, status, body)
+    if action:
+        url = f"{call.method} {page.url.replace('{{id}}', '{id}')}"
+    result = _summary(page, url, times, statuses, queries, sizes)
+    print(f"  {result['page']:<24} p50 {result['p50_ms']:>8.2f} ms  "
+          f"p95 {result['p95_ms']:>8.2f} ms  {result['queries'] if counter else ''}"
+          f"{' queries' if counter else ''}  {result['status']}")
+    return result
+
+
 def in_process(db_url: str, pages: list[Page], warmup: int, n: int) -> list[dict]:
     from sqlalchemy import event
 
     from app.extensions import db
+    from bench.actions import test_client_sender
     from bench.clients import in_process_app, test_client_for
 
     app = in_process_app(db_url)
@@ -45,61 +84,28 @@ def in_process(db_url: str, pages: list[Page], warmup: int, n: int) -> list[dict
         if not statement.startswith("BEGIN"):
             counter["n"] += 1
 
-    clients: dict = {}
+    senders: dict = {}
     results = []
     for page in pages:
-        url = resolve(page, values)
-        if page.role not in clients:
-            clients[page.role] = test_client_for(app, page.role)
-        client = clients[page.role]
-        headers = {"HX-Request": "true"} if page.fragment else {}
-        times, statuses, queries, sizes = [], set(), [], []
-        for i in range(warmup + n):
-            counter["n"] = 0
-            start = time.perf_counter()
-            response = client.open(url, method=page.method, headers=headers)
-            body = response.get_data()
-            elapsed = time.perf_counter() - start
-            response.close()
-            if i >= warmup:
-                times.append(elapsed)
-                statuses.add(response.status_code)
-                queries.append(counter["n"])
-                sizes.append(len(body))
-        results.append(_summary(page, url, times, statuses, queries, sizes))
-        print(f"  {results[-1]['page']:<22} p50 {results[-1]['p50_ms']:>8.2f} ms  "
-              f"p95 {results[-1]['p95_ms']:>8.2f} ms  {results[-1]['queries']} queries")
+        if page.role not in senders:
+            senders[page.role] = test_client_sender(test_client_for(app, page.role))
+        results.append(measure(page, senders[page.role], values, warmup, n, counter))
     event.remove(engine, "before_cursor_execute", _count)
     return results
 
 
 def over_http(db_url: str, pages: list[Page], warmup: int, n: int, workers: int) -> list[dict]:
+    from bench.actions import http_sender
     from bench.clients import http_session_for
 
     values = placeholders(db_url)
     results = []
     with gunicorn(db_url, workers=workers) as base:
-        sessions: dict = {}
+        senders: dict = {}
         for page in pages:
-            url = resolve(page, values)
-            if page.role not in sessions:
-                sessions[page.role] = http_session_for(base, page.role)
-            session = sessions[page.role]
-            headers = {"HX-Request": "true"} if page.fragment else {}
-            times, statuses, sizes = [], set(), []
-            for i in range(warmup + n):
-                start = time.perf_counter()
-                response = session.request(page.method, base + url, headers=headers,
-                                           allow_redirects=False)
-                body = response.content
-                elapsed = time.perf_counter() - start
-                if i >= warmup:
-                    times.append(elapsed)
-                    statuses.add(response.status_code)
-                    sizes.append(len(body))
-            results.append(_summary(page, url, times, statuses, [], sizes))
-            print(f"  {results[-1]['page']:<22} p50 {results[-1]['p50_ms']:>8.2f} ms  "
-                  f"p95 {results[-1]['p95_ms']:>8.2f} ms")
+            if page.role not in senders:
+                senders[page.role] = http_sender(http_session_for(base, page.role), base)
+            results.append(measure(page, senders[page.role], values, warmup, n))
     return results
 
 

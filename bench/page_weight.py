@@ -13,6 +13,7 @@ import argparse
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from bench.actions import ACTIONS, test_client_sender
 from bench.common import DEFAULT_SQLITE, data_scale, db_label, save
 from bench.pages import PAGES, placeholders, resolve
 
@@ -36,10 +37,16 @@ def _head_bytes(response) -> int:
     return len(status) + sum(len(f"{k}: {v}\r\n") for k, v in response.headers.items()) + 2
 
 
-def weigh(client, url: str, headers: dict | None = None) -> dict:
+def weigh(client, url: str, headers: dict | None = None, action=None) -> dict:
+    """Sizes of one response in each encoding; a write page's action builds each request."""
     sizes = {}
-    for encoding in ("gzip", "br", "identity"):
-        response = client.get(url, headers={"Accept-Encoding": encoding, **(headers or {})})
+    for i, encoding in enumerate(("gzip", "br", "identity")):
+        method, data = "GET", None
+        if action is not None:
+            call = action.call(i)
+            method, url, data, headers = call.method, call.url, call.data, call.headers
+        response = client.open(url, method=method, data=data,
+                               headers={"Accept-Encoding": encoding, **(headers or {})})
         body = response.get_data()
         sizes[encoding] = len(body)
         if encoding == "gzip":
@@ -47,6 +54,10 @@ def weigh(client, url: str, headers: dict | None = None) -> dict:
             sizes["status"] = response.status_code
             sizes["content_encoding"] = response.headers.get("Content-Encoding", "none")
             sizes["html"] = body if response.mimetype == "text/html" else None
+        if action is not None:
+            # Only the uncompressed body can be read for what comes next.
+            action.after(test_client_sender(client), response.status_code,
+                         response.get_data() if encoding == "identity" else b"")
         response.close()
     return sizes
 
@@ -71,7 +82,12 @@ def main(argv=None) -> None:
         client = clients[page.role]
         url = resolve(page, values)
         if page.fragment:
-            w = weigh(client, url, {"HX-Request": "true"})
+            action = None
+            if page.action:
+                action = ACTIONS[page.action]()
+                action.setup(test_client_sender(client), values)
+                url = f"POST {page.url.replace('{{id}}', '{id}')}"
+            w = weigh(client, url, {"HX-Request": "true"}, action)
             w.pop("html")
             fragments.append({"page": page.name, "url": url, **w})
             continue

@@ -7,7 +7,8 @@ them; every benchmark (latency, throughput, page weight) reads this list.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import create_engine, text
 
@@ -18,9 +19,7 @@ class Page:
     url: str                       # e.g. "/to/{group_code}/lich"
     role: str | None = None        # a key of app.admin.scale.KNOWN_ACCOUNTS
     fragment: bool = False         # sent with HX-Request: true
-    method: str = "GET"
-    data: dict = field(default_factory=dict)  # form fields for a POST (CSRF is added)
-    # When a page's route does not exist yet, it is reported as missing, not measured.
+    action: str | None = None      # a write: a key of bench.actions.ACTIONS builds each request
     throughput: bool = False       # also measured under load by bench.throughput
     first_load: bool = False       # weighed with its CSS/JS by bench.page_weight
 
@@ -29,16 +28,33 @@ PAGES: list[Page] = [
     Page("trang chủ", "/", first_load=True, throughput=True),
     Page("đăng nhập", "/dang-nhap", first_load=True),
     Page("healthz", "/healthz"),
+    # A resident (or a grandchild) files a request from the group's poster.
+    Page("mẫu yêu cầu", "/xin-ho-tro?to={group_code}", first_load=True, throughput=True),
+    Page("chọn phường → tổ", "/xin-ho-tro/to-dan-pho?ward={ward_id}", fragment=True),
+    Page("kiểm tra số điện thoại", "/xin-ho-tro/kiem-tra", fragment=True,
+         action="check_field"),
+    Page("gửi yêu cầu", "/xin-ho-tro", action="submit_request"),
+    # A volunteer.
+    Page("yêu cầu gần bạn", "/yeu-cau-gan-ban", role="volunteer", first_load=True,
+         throughput=True),
+    Page("nhận yêu cầu", "/yeu-cau-gan-ban/{{id}}/nhan", role="volunteer", fragment=True,
+         action="accept"),
+    Page("lịch của tôi", "/lich-cua-toi", role="volunteer"),
+    Page("chuông thông báo", "/thong-bao/chuong", role="volunteer", fragment=True),
+    # A group leader.
+    Page("bảng tổ trưởng", "/do-bao-phu", role="leader", first_load=True, throughput=True),
+    Page("yêu cầu của tổ", "/yeu-cau-cua-to", role="leader", throughput=True),
+    Page("lịch tuần của tổ", "/lich?group={group_id}", role="leader", throughput=True),
+    Page("lịch tuần sau", "/lich?group={group_id}&week={next_week}", role="leader",
+         fragment=True),
+    Page("tìm người dân", "/nguoi-dan?q=nguyen+thi", role="leader", fragment=True),
+    # Ward officials and the city.
+    Page("tổng hợp phường", "/do-bao-phu/phuong/{ward_id}", role="official", throughput=True),
+    Page("tìm người dân (phường)", "/nguoi-dan?q=tran+van", role="official", fragment=True),
+    Page("xuất Excel phường", "/do-bao-phu/xuat.xlsx?level=ward&key={ward_id}",
+         role="official"),
+    Page("tổng hợp thành phố", "/do-bao-phu/toan-he-thong", role="admin"),
     Page("quản trị", "/quan-tri", role="admin", first_load=True, throughput=True),
-    # To come as the areas ship them (a sketch of the issue's list; fix the URLs then):
-    # Page("mẫu yêu cầu", "/g/{group_code}", first_load=True),
-    # Page("yêu cầu gần bạn", "/tinh-nguyen/yeu-cau", role="volunteer", throughput=True),
-    # Page("bảng tổ trưởng", "/to/{group_id}", role="leader", first_load=True, throughput=True),
-    # Page("lịch tuần của tổ", "/to/{group_id}/lich", role="leader"),
-    # Page("tổng hợp phường", "/phuong/{ward_id}", role="official"),
-    # Page("tổng hợp thành phố", "/thanh-pho", role="admin"),
-    # Page("tìm người dân", "/nguoi-dan?q=nguyen+thi", role="official"),
-    # Page("xuất Excel", "/phuong/{ward_id}/xuat.xlsx", role="official"),
 ]
 
 # The trivial route throughput is compared with (same app, same run).
@@ -72,6 +88,10 @@ def placeholders(url: str) -> dict[str, object]:
                     ORDER BY r.id LIMIT 1"""),
                 "volunteer_id": one("""SELECT v.id FROM volunteer_profile v JOIN user_account u
                     ON u.id = v.user_id WHERE u.phone = '+84900000005'"""),
+                "topic_ids": [row[0] for row in conn.execute(text(
+                    "SELECT id FROM topic WHERE active ORDER BY position, id LIMIT 2"))],
+                "next_week": (date.today() - timedelta(days=date.today().weekday())
+                              + timedelta(days=7)).isoformat(),
             }
     finally:
         engine.dispose()
