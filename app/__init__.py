@@ -56,6 +56,8 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
 
     with app.app_context():
         configure_engine(db.engine)
+    from app.coverage.progress import install as keep_progress
+    keep_progress()
 
     from app import web
     web.init_app(app)

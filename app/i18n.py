@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
@@ -78,3 +80,24 @@ def fmt_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return format_datetime(moment, "H:mm")
+
+
+@lru_cache(maxsize=8)
+def _separators(locale: str) -> dict[int, str]:
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return {ord(","): get_group_symbol(locale), ord("."): get_decimal_symbol(locale)}
+
+
+def format_number(value, places: int = 1, *, fixed: bool = False) -> str:
+    """A number as Babel's "#,##0.#" pattern writes it ("#,##0.0" when `fixed`) in the
+    current language — 1.234,5 in Vietnamese — rounded half to even like Babel, but
+    without parsing a pattern for each of the hundreds of figures of a roll-up."""
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    text = f"{value:,.{places}f}"
+    if places and not fixed:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    return text.translate(_separators(str(get_locale() or "vi")))

@@ -1302,6 +1302,7 @@ def seed_scale(profile_name: str, seed: int = 2026, today: date | None = None,
     """Fill an empty database with the profile's data; see the module docstring."""
     from app.admin.demo import DEMO_PASSWORD, seed_catalogue, seed_targets
     from app.auth.passwords import hash_password
+    from app.coverage.progress import rebuild as rebuild_progress
     from app.i18n import today_local
     from app.models import Skill, Ward
 
@@ -1414,6 +1415,11 @@ def seed_scale(profile_name: str, seed: int = 2026, today: date | None = None,
                 conn.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), :v, true)"),
                     {"v": max(last, 1)})
+    echo("  tiến độ của từng người dân (resident_progress)…")
+    with db.engine.begin() as conn:
+        rebuild_progress(conn)
+        counts["resident_progress"] = conn.execute(
+            select(func.count()).select_from(db.metadata.tables["resident_progress"])).scalar()
     first_ward = db.session.get(Ward, ward_rows[0][0])
     seed_targets({"HG": first_ward})
     db.session.commit()
@@ -1422,7 +1428,8 @@ def seed_scale(profile_name: str, seed: int = 2026, today: date | None = None,
     # index-only scans need, as autovacuum would build it on a live database.
     if dialect == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(f'"{t}"' for t in TABLES))
+            conn.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(
+                f'"{t}"' for t in (*TABLES, "resident_progress")))
     else:
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")

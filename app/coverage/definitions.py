@@ -70,8 +70,8 @@ from sqlalchemy import (DateTime, Integer, and_, case, cast, distinct, exists, f
 
 from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, Group, HelpRequest, Outcome,
-                        RequestStatus, Resident, Session, SessionStatus, SessionVolunteer, Skill,
-                        Topic, VolunteerArea, VolunteerProfile)
+                        RequestStatus, Resident, ResidentProgress, Session, SessionStatus,
+                        SessionVolunteer, Skill, Topic, VolunteerArea, VolunteerProfile)
 from app.models.outcomes import outcome_skill
 from app.models.requests import request_topic
 from app.models.types import UTCDateTime
@@ -127,14 +127,17 @@ def required_core_topic_ids():
         exists().where(Skill.topic_id == Topic.id))
 
 
-def achieved_skills(groups, topic_condition=None):
-    """Distinct (resident_id, skill_id) achieved by residents of the area."""
+def achieved_skills(groups, topic_condition=None, residents=None):
+    """Distinct (resident_id, skill_id) achieved by residents of the area (or of the
+    residents named: a list or a select of ids)."""
     stmt = (select(Enrollment.resident_id.label("resident_id"),
                    outcome_skill.c.skill_id.label("skill_id"))
             .select_from(Outcome)
             .join(Enrollment, Enrollment.id == Outcome.enrollment_id)
             .join(outcome_skill, outcome_skill.c.outcome_id == Outcome.id)
             .where(Outcome.attended.is_(True)))
+    if residents is not None:
+        stmt = stmt.where(Enrollment.resident_id.in_(residents))
     if groups is not None:
         stmt = stmt.join(Resident, Resident.id == Enrollment.resident_id).where(
             Resident.group_id.in_(groups))
@@ -144,12 +147,13 @@ def achieved_skills(groups, topic_condition=None):
     return stmt.distinct()
 
 
-def completed_topics(groups, topic_condition=None):
+def completed_topics(groups, topic_condition=None, residents=None):
     """(resident_id, topic_id) for every topic a resident of the area completed."""
     # For a bounded area the database should walk from the area's residents to their
     # outcomes; filtering skills early would make it walk every outcome of the city.
-    achieved = achieved_skills(groups, topic_condition if groups is None else None
-                               ).subquery("achieved")
+    bounded = groups is not None or residents is not None
+    achieved = achieved_skills(groups, None if bounded else topic_condition,
+                               residents).subquery("achieved")
     sizes = (select(Skill.topic_id.label("topic_id"), func.count(Skill.id).label("size"))
              .group_by(Skill.topic_id).subquery("sizes"))
     stmt = (select(achieved.c.resident_id.label("resident_id"), Skill.topic_id.label("topic_id"))
@@ -190,52 +194,64 @@ def topic_completers(groups, slug: str, done=None):
             .distinct())
 
 
-def reached_residents(groups):
+def reached_residents(groups, residents=None):
     stmt = (select(Enrollment.resident_id.label("resident_id"))
             .join(Outcome, Outcome.enrollment_id == Enrollment.id)
             .where(Outcome.attended.is_(True)))
+    if residents is not None:
+        stmt = stmt.where(Enrollment.resident_id.in_(residents))
     if groups is not None:
         stmt = stmt.join(Resident, Resident.id == Enrollment.resident_id).where(
             Resident.group_id.in_(groups))
     return stmt.distinct()
 
 
+def progress_rows(residents=None):
+    """(resident_id, basic, smartphone_topic, epayment_topic) for every reached resident
+    (or those of `residents`), computed from the outcomes by the definitions above.
+
+    This is what the table `resident_progress` holds (app/coverage/progress.py keeps it
+    equal); the figures count the table so that a city need not walk every outcome."""
+    done = completed_topics(None, evidence_topic_condition(), residents).cte("done")
+    reached = reached_residents(None, residents).subquery("reached")
+    basic = basic_skills_residents(None, done).subquery("basic")
+    phone = topic_completers(None, SMARTPHONE_TOPIC_SLUG, done).subquery("phone_topic")
+    pay = topic_completers(None, EPAYMENT_TOPIC_SLUG, done).subquery("pay_topic")
+    return (select(reached.c.resident_id.label("resident_id"),
+                   basic.c.resident_id.is_not(None).label("basic"),
+                   phone.c.resident_id.is_not(None).label("smartphone_topic"),
+                   pay.c.resident_id.is_not(None).label("epayment_topic"))
+            .select_from(reached)
+            .outerjoin(basic, basic.c.resident_id == reached.c.resident_id)
+            .outerjoin(phone, phone.c.resident_id == reached.c.resident_id)
+            .outerjoin(pay, pay.c.resident_id == reached.c.resident_id))
+
+
 class ResidentFigures:
-    """The resident figures of an area: one set of joins, one condition per figure.
+    """The resident figures of an area: one join, one condition per figure.
 
     `count_by_group()` counts them all in one GROUP BY; `residents(figure)` and
-    `households()` list the rows behind each count from the same joins.
+    `households()` list the rows behind each count from the same join.
     """
 
     RESIDENT_FIGURES = ("reached", "adults_basic", "smartphone", "epayment")
 
     def __init__(self, groups, today: date):
         self.groups = groups
-        done = completed_topics(groups, evidence_topic_condition()).cte("done")
-        self.reached = reached_residents(groups).subquery("reached")
-        self.basic = basic_skills_residents(groups, done).subquery("basic")
-        self.phone_topic = topic_completers(groups, SMARTPHONE_TOPIC_SLUG, done).subquery(
-            "phone_topic")
-        self.pay_topic = topic_completers(groups, EPAYMENT_TOPIC_SLUG, done).subquery(
-            "pay_topic")
         adult = adult_condition(today)
-        has_basic = self.basic.c.resident_id.is_not(None)
+        has_basic = ResidentProgress.basic.is_(True)
         self.conditions = {
-            "reached": self.reached.c.resident_id.is_not(None),
+            "reached": ResidentProgress.resident_id.is_not(None),
             "adults_basic": and_(adult, has_basic),
             "smartphone": and_(adult, or_(Resident.has_smartphone.is_(True),
-                                          self.phone_topic.c.resident_id.is_not(None))),
+                                          ResidentProgress.smartphone_topic.is_(True))),
             "epayment": and_(adult, or_(Resident.has_epayment.is_(True),
-                                        self.pay_topic.c.resident_id.is_not(None))),
+                                        ResidentProgress.epayment_topic.is_(True))),
             "households_basic": and_(has_basic, Resident.household_id.is_not(None)),
         }
 
     def _joined(self, stmt):
-        return (stmt
-                .outerjoin(self.reached, self.reached.c.resident_id == Resident.id)
-                .outerjoin(self.basic, self.basic.c.resident_id == Resident.id)
-                .outerjoin(self.phone_topic, self.phone_topic.c.resident_id == Resident.id)
-                .outerjoin(self.pay_topic, self.pay_topic.c.resident_id == Resident.id)
+        return (stmt.outerjoin(ResidentProgress, ResidentProgress.resident_id == Resident.id)
                 .where(in_groups(Resident.group_id, self.groups)))
 
     def count_by_group(self) -> dict[int, dict[str, int]]:

@@ -1,8 +1,9 @@
 """Routes of the coverage area: thin — parse, ask the services, choose the response."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, request, url_for
-from flask_babel import format_decimal
+from urllib.parse import urlencode
+
+from flask import abort, flash, g, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from app.coverage import bp, charts, exports
 from app.coverage import services as s
 from app.coverage.forms import CoreTopicsForm, DenominatorsForm, targets_form_class
 from app.extensions import db
-from app.i18n import fmt_short_date
+from app.i18n import fmt_short_date, format_number
 from app.models import Topic
 from app.models.types import utcnow
 from app.permissions import is_admin, is_manager, is_official, role_required
@@ -29,22 +30,22 @@ def figure_url(figure: str, holder, topic=None, **extra) -> str:
     if topic is not None:
         args["topic"] = getattr(topic, "id", topic)
     args.update(extra)
-    return url_for("coverage.figure", figure=figure, **args)
+    # url_for's own result, built once per request: a roll-up links hundreds of figures.
+    if "figure_url_base" not in g:
+        g.figure_url_base = url_for("coverage.figure", figure="FIGURE")
+    query = urlencode([(k, v) for k, v in args.items() if v is not None],
+                      safe="!$'()*,/:;?@")  # as werkzeug encodes url_for's query
+    return g.figure_url_base.replace("FIGURE", figure) + (f"?{query}" if query else "")
 
 
 @bp.app_template_filter("number_vn")
 def number_vn(value, places: int = 1) -> str:
-    if value is None:
-        return "—"
-    pattern = "#,##0" if places == 0 else "#,##0." + "#" * places
-    return format_decimal(value, pattern)
+    return "—" if value is None else format_number(value, places)
 
 
 @bp.app_template_filter("percent_vn")
 def percent_vn(value) -> str:
-    if value is None:
-        return "—"
-    return format_decimal(value, "#,##0.0") + "%"
+    return "—" if value is None else format_number(value, 1, fixed=True) + "%"
 
 
 @bp.app_template_global()

@@ -21,6 +21,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import distinct, func, literal, or_, select
 
 from app.coverage import definitions as d
+from app.coverage import progress
 from app.extensions import db
 from app.i18n import local_to_utc, to_local
 from app.models import Group, Indicator, Target, Topic, Ward
@@ -722,6 +723,7 @@ def set_core_topics(topic_ids: set[int]) -> None:
 
     db.session.execute(update(Topic).where(Topic.id.in_(topic_ids)).values(core=True))
     db.session.execute(update(Topic).where(Topic.id.not_in(topic_ids or {-1})).values(core=False))
+    progress.rebuild(db.session.connection())  # what "basic digital skills" means changed
 
 
 def core_topics() -> list[Topic]:

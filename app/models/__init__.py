@@ -2,7 +2,7 @@
 from app.models.accounts import LoginThrottle, Membership, Role, User
 from app.models.audit import AuditEvent
 from app.models.areas import Group, Household, Ward
-from app.models.coverage import Indicator, Target
+from app.models.coverage import Indicator, ResidentProgress, Target
 from app.models.notify import (DeliveryAttempt, NotificationPreference, NotifyChannel,
                                OutboxMessage, OutboxStatus)
 from app.models.outcomes import Outcome
@@ -21,8 +21,9 @@ __all__ = [
     "DeliveryAttempt", "Enrollment", "EnrollmentStatus", "Gender", "Group", "HandBack",
     "HelpRequest", "Household", "Indicator", "LoginThrottle", "Membership", "NoShow",
     "NoShowStatus", "NotificationPreference", "NotifyChannel", "OutboxMessage", "OutboxStatus",
-    "Outcome", "OutcomeRevision", "Place", "ReplyAnswer", "RequestStatus", "Resident", "Role",
-    "Session", "SessionKind", "SessionReply", "SessionStatus", "SessionVolunteer", "Skill",
+    "Outcome", "OutcomeRevision", "Place", "ReplyAnswer", "RequestStatus", "Resident",
+    "ResidentProgress", "Role", "Session", "SessionKind", "SessionReply", "SessionStatus",
+    "SessionVolunteer", "Skill",
     "Target", "Topic", "User", "VolunteerArea", "VolunteerKind", "VolunteerProfile",
     "VolunteerRole", "Ward",
 ]

@@ -40,3 +40,22 @@ class Target(db.Model):
 
     ward = relationship("Ward")
     group = relationship("Group")
+
+
+class ResidentProgress(db.Model):
+    """What a reached resident has achieved, kept beside the outcomes it comes from.
+
+    One row per resident with at least one attended outcome (the "reached" figure),
+    with the flags the coverage figures count. The definitions are the SQL in
+    app/coverage/definitions.py; app/coverage/progress.py rewrites a resident's row
+    in the same flush as any change to their outcomes, and every row when the core
+    topics or a checklist change, so the counts never wait for a batch job.
+    """
+
+    __tablename__ = "resident_progress"
+
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    basic: Mapped[bool]             # completed every required core topic
+    smartphone_topic: Mapped[bool]  # completed smartphone basics
+    epayment_topic: Mapped[bool]    # completed digital banking and QR payment

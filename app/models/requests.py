@@ -38,6 +38,8 @@ class HelpRequest(db.Model):
     __tablename__ = "help_request"
     __table_args__ = (
         Index("ix_help_request_group_status", "group_id", "status"),
+        # Coverage walks an area's requests of a period (first sessions, weekly activity).
+        Index("ix_help_request_group_created", "group_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
