@@ -132,6 +132,7 @@ ACCESS: dict[str, Access] = {
     "coverage.monthly_report": Access(THIS_WARDS_OFFICIALS),
     "coverage.district": Access(OFFICIALS, params=lambda w: {"ten": w.ward.district}),
     "coverage.overall": Access(ADMINS),
+    "coverage.recount": Access(ADMINS),
     "coverage.targets": Access(THIS_WARDS_OFFICIALS, params=lambda w: {
         "level": "ward", "key": w.ward.id}),
     "coverage.core_topics": Access(ADMINS),

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("coverage", __name__, cli_group=None)
 
-from app.coverage import routes  # noqa: E402,F401
+from app.coverage import cli, routes  # noqa: E402,F401

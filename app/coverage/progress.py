@@ -20,7 +20,7 @@ How it stays correct:
 - Seats and sessions are never deleted (they are cancelled); deleting a resident
   deletes their row (foreign key cascade).
 - Bulk loads that bypass the ORM (`seed-scale`) call `rebuild` at the end;
-  `flask coverage progress --check` compares the table with the definitions and
+  `flask --app wsgi coverage-progress` compares the table with the definitions and
   `--rebuild` rewrites it.
 """
 from __future__ import annotations

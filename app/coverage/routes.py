@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit import audit
-from app.coverage import bp, charts, exports
+from app.coverage import bp, charts, exports, snapshots
 from app.coverage import services as s
 from app.coverage.forms import CoreTopicsForm, DenominatorsForm, targets_form_class
 from app.extensions import db
@@ -67,9 +67,11 @@ def _area_from_args():
     return s.get_area_for(current_user, request.args.get("level"), request.args.get("key"))
 
 
-def _charts_for(area, table=None):
-    weeks = s.weekly_activity(area, table.now if table else None)
-    balances = s.topic_balance(area)
+def _charts_for(area, table=None, weeks=None, balances=None):
+    if weeks is None:
+        weeks = s.weekly_activity(area, table.now if table else None)
+    if balances is None:
+        balances = s.topic_balance(area)
     chart = {
         "weeks": weeks,
         "weekly": charts.weekly_chart(weeks, lambda day: f"{day.day}/{day.month}"),
@@ -163,11 +165,25 @@ def district():
 @bp.get("/do-bao-phu/toan-he-thong")
 @role_required(is_admin)
 def overall():
+    """Every ward, from the snapshot counted ahead of time (see app/coverage/snapshots.py)."""
     area = s.get_area_for(current_user, s.Level.ALL, None)
-    table = s.build_table(area)
+    table, weeks, balances, snapshot = snapshots.figures_for(area)
     districts = sorted({row.district for row in table.rows if row.district})
     return render("coverage/rollup.html", area=area, table=table, districts=districts,
-                  chart=_charts_for(area, table))
+                  snapshot=snapshot, max_age_minutes=int(snapshots.max_age().total_seconds() // 60),
+                  chart=_charts_for(area, table, weeks, balances))
+
+
+@bp.post("/do-bao-phu/toan-he-thong/tinh-lai")
+@role_required(is_admin)
+def recount():
+    """Count the whole installation again now (it takes a few seconds on a city)."""
+    area = s.get_area_for(current_user, s.Level.ALL, None)
+    snapshot = snapshots.compute(area)
+    db.session.commit()
+    flash(_("Đã tính lại số liệu toàn hệ thống (mất %(s)s giây).",
+            s=number_vn(snapshot.seconds, 1)), "success")
+    return redirect_after_write(url_for("coverage.overall"))
 
 
 @bp.get("/do-bao-phu/cach-tinh")
@@ -223,14 +239,14 @@ def export(fmt: str):
     if fmt not in EXPORT_TYPES:
         abort(404)
     area = _area_from_args()
-    table = s.build_table(area)
+    table, _weeks, balances, _snapshot = snapshots.figures_for(area)
     rows = exports.table_rows(table)
     if fmt == "csv":
         body = exports.to_csv(rows)
     else:
         body = exports.to_xlsx([(_("Độ bao phủ"), rows, True),
-                                (_("Theo chủ đề"), exports.topic_rows(s.topic_balance(area)),
-                                 False)], title=area.label)
+                                (_("Theo chủ đề"), exports.topic_rows(balances), False)],
+                               title=area.label)
     audit("export", f"export:coverage-{area.level}", ward_id=area.ward_id,
           detail=f"{fmt} {area.level}:{area.key or ''}"[:300])
     db.session.commit()

@@ -2,7 +2,7 @@
 from app.models.accounts import LoginThrottle, Membership, Role, User
 from app.models.audit import AuditEvent
 from app.models.areas import Group, Household, Ward
-from app.models.coverage import Indicator, ResidentProgress, Target
+from app.models.coverage import CoverageSnapshot, Indicator, ResidentProgress, Target
 from app.models.notify import (DeliveryAttempt, NotificationPreference, NotifyChannel,
                                OutboxMessage, OutboxStatus)
 from app.models.outcomes import Outcome
@@ -17,7 +17,7 @@ from app.models.topics import CompetenceArea, Skill, Topic
 from app.models.volunteers import HandBack, VolunteerArea, VolunteerKind, VolunteerProfile
 
 __all__ = [
-    "AuditEvent", "CalendarFeed", "CompetenceArea", "Consent", "ConsentMethod",
+    "AuditEvent", "CalendarFeed", "CompetenceArea", "Consent", "ConsentMethod", "CoverageSnapshot",
     "DeliveryAttempt", "Enrollment", "EnrollmentStatus", "Gender", "Group", "HandBack",
     "HelpRequest", "Household", "Indicator", "LoginThrottle", "Membership", "NoShow",
     "NoShowStatus", "NotificationPreference", "NotifyChannel", "OutboxMessage", "OutboxStatus",

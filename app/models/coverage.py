@@ -1,13 +1,14 @@
-"""Targets: coverage goals for the campaign, a ward or a group."""
+"""Targets: coverage goals for the campaign, a ward or a group; what the figures count."""
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.types import enum_column
+from app.models.types import UTCDateTime, enum_column
 
 
 class Indicator(str, enum.Enum):
@@ -59,3 +60,16 @@ class ResidentProgress(db.Model):
     basic: Mapped[bool]             # completed every required core topic
     smartphone_topic: Mapped[bool]  # completed smartphone basics
     epayment_topic: Mapped[bool]    # completed digital banking and QR payment
+
+
+class CoverageSnapshot(db.Model):
+    """A roll-up counted ahead of time (app/coverage/snapshots.py): the whole installation's
+    table is too big to count on every visit."""
+
+    __tablename__ = "coverage_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area: Mapped[str] = mapped_column(String(60), unique=True)  # the area's level ("all")
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seconds: Mapped[float]  # how long the counting took
+    payload: Mapped[dict] = mapped_column(JSON)
