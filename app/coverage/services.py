@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from statistics import median
 
 from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import distinct, func, literal, or_, select
+from sqlalchemy import distinct, func, select
 
 from app.coverage import definitions as d
 from app.coverage import progress
@@ -271,23 +272,14 @@ def month_bounds(now: datetime) -> tuple[datetime, datetime]:
             local_to_utc(datetime.combine(following, time())))
 
 
-def _median_by(values, level: str) -> dict:
-    """Median of `values` (columns gid, value) per key of `level`, by window functions."""
-    sub = values.subquery("values")
-    key = _key_column(level)
-    base = select((key if key is not None else literal("all")).label("key"),
-                  sub.c.value.label("value")).select_from(sub).join(Group, Group.id == sub.c.gid)
-    if level == Level.DISTRICT:
-        base = base.join(Ward, Ward.id == Group.ward_id)
-    partition = [key] if key is not None else None
-    base = base.add_columns(
-        func.row_number().over(partition_by=partition, order_by=sub.c.value).label("rn"),
-        func.count().over(partition_by=partition).label("n"))
-    ranked = base.subquery("ranked")
-    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    stmt = (select(ranked.c.key, func.avg(ranked.c.value), func.max(ranked.c.n))
-            .where(middle).group_by(ranked.c.key))
-    return {k: (float(median), int(n)) for k, median, n in db.session.execute(stmt)}
+def _values_by_row(values, row_of_group: dict) -> dict:
+    """The values of a figure (a statement of gid, value) grouped by the row each group
+    belongs to, and all of them under "all": the medians are taken from these lists."""
+    grouped: dict = {"all": []}
+    for gid, value in db.session.execute(select(values.c.gid, values.c.value)):
+        grouped.setdefault(row_of_group[gid], []).append(float(value))
+        grouped["all"].append(float(value))
+    return grouped
 
 
 def _key_column(level: str):
@@ -380,18 +372,18 @@ def build_table(area: Area, now: datetime | None = None) -> CoverageTable:
         if row_level == Level.GROUP:
             row.no_volunteer, row.waiting_too_long = no_volunteer, waiting_too_long
 
-    # Figures that do not add up: computed by SQL for the rows' level and for the area as
-    # a whole (no partition: the area's group filter already bounds it).
-    waits = d.open_request_waits(groups, now)
-    firsts = d.days_to_first_session(groups, now)
+    # Figures that do not add up: medians over each row's values and over all of them
+    # (one query each), distinct volunteers for the rows' level and for the area.
+    row_of_group = {info.id: _key_of(row_level, info)[0] for info in group_infos}
+    waits = _values_by_row(d.open_request_waits(groups, now).subquery("waits"), row_of_group)
+    firsts = _values_by_row(d.days_to_first_session(groups, now).subquery("firsts"),
+                            row_of_group)
     for level, keyed in ((row_level, rows), (Level.ALL, {"all": total})):
-        wait_medians = _median_by(waits, level)
-        first_medians = _median_by(firsts, level)
         volunteers = volunteers_by_group if level == Level.GROUP else _volunteers_by(groups, level)
         for key, row in keyed.items():
-            row.median_wait_days = wait_medians.get(key, (None, 0))[0]
-            row.median_days_to_first_session, row.first_session_requests = first_medians.get(
-                key, (None, 0))
+            row.median_wait_days = median(waits[key]) if waits.get(key) else None
+            row.first_session_requests = len(firsts.get(key, ()))
+            row.median_days_to_first_session = median(firsts[key]) if firsts.get(key) else None
             row.volunteers = volunteers.get(key, 0)
 
     for row in [*rows.values(), total]:
