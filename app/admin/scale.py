@@ -690,7 +690,7 @@ class WardBuilder:
                 for _ in range(rng.choice((1, 2, 2, 3))):
                     availability |= ctx.coarse_supply(rng)
             # The benchmarks' known volunteer accepts request after request: room for it.
-            capacity = 60 if first else rng.choice((1, 2, 2, 3, 3, 3, 4, 5))
+            capacity = 50 if first else rng.choice((1, 2, 2, 3, 3, 3, 4, 5))
             guardian = guardian_on = None
             if minor:
                 parent, _ = person_name(rng, rng.random() < 0.5, elderly=False)
