@@ -74,6 +74,8 @@ class Config:
     PASSWORD_PARALLELISM = 4
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # The whole installation's roll-up is counted ahead of time; older than this, again.
+    COVERAGE_SNAPSHOT_MINUTES = int(os.environ.get("COVERAGE_SNAPSHOT_MINUTES", "15"))
 
     # Notifications. A channel without its settings is unused in production; in development
     # its messages are shown on the administrators' outbox page instead of being sent.

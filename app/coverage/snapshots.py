@@ -27,7 +27,6 @@ from app.extensions import db
 from app.models import CoverageSnapshot, Indicator, Topic
 from app.models.types import utcnow
 
-DEFAULT_MAX_AGE_MINUTES = 15
 SNAPSHOT_LEVELS = (s.Level.ALL,)
 
 
@@ -92,8 +91,7 @@ def _key(area: s.Area) -> str:
 
 
 def max_age() -> timedelta:
-    return timedelta(minutes=int(current_app.config.get("COVERAGE_SNAPSHOT_MINUTES",
-                                                        DEFAULT_MAX_AGE_MINUTES)))
+    return timedelta(minutes=current_app.config["COVERAGE_SNAPSHOT_MINUTES"])
 
 
 def compute(area: s.Area) -> CoverageSnapshot:
