@@ -99,14 +99,16 @@ def measure(url: str, repeat: int) -> dict:
         case = assess_ward(*people())
         a = case.assessment
         matrices = (a.eligible, a.base, a.load_now, a.capacity)
-        optimiser = _timed(lambda: optimal_pairs(*matrices), repeat)
-        served = len(optimal_pairs(*matrices))
         facts = {"ward": {"id": ward_id, "name": db.session.get(Ward, ward_id).name},
                  "open_requests": len(case.requests), "volunteers": len(case.profiles),
                  "volunteers_with_an_eligible_request": int(a.eligible.any(axis=0).sum()),
                  "eligible_pairs": int(a.eligible.sum()),
                  "capacity_slots": len(slot_columns(a.eligible, a.load_now, a.capacity)[0]),
-                 "served": served}
+                 "served": len(optimal_pairs(*matrices))}
+        # Nothing of a proposal outlives it, as after a request: thousands of live objects
+        # would slow every later garbage collection down.
+        del case, a
+        optimiser = _timed(lambda: optimal_pairs(*matrices), repeat)
 
         made = {}
 
@@ -115,15 +117,16 @@ def measure(url: str, repeat: int) -> dict:
             counter["n"] = 0
 
         def propose():
-            made["proposal"] = propose_for_ward(made["user"], made["ward"])
+            proposal = propose_for_ward(made["user"], made["ward"])
+            made["served"], made["rows"] = proposal.served, len(proposal.rows)
 
         event.listen(engine, "before_cursor_execute", count)
         proposal_times = _timed(propose, repeat, prepare=fresh)
         event.remove(engine, "before_cursor_execute", count)
         proposal_queries = counter["n"]
-        proposal = made["proposal"]
-        if proposal.served != served or len(proposal.rows) != facts["open_requests"]:
+        if (made["served"], made["rows"]) != (facts["served"], facts["open_requests"]):
             raise RuntimeError("the proposal differs from the optimiser's assignment")
+        made.clear()
         db.session.remove()
 
     # Outside any application context: each request has its own, as in production.
