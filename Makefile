@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run test install migrate demo translations translations-update browser-deps clean \
-	loadtest bench bench-seed
+	loadtest bench bench-seed bench-matching
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,12 +53,21 @@ BENCH_PROFILE ?= district
 BENCH_SQLITE ?= sqlite:///$(CURDIR)/bench/out/bench-$(BENCH_PROFILE).sqlite3
 BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/chs_bench_scale
 BENCH_DBS = --db $(BENCH_SQLITE) --db $(BENCH_POSTGRES)
+# The batch matching benchmark has its own databases, holding the `ward` profile.
+BENCH_MATCHING_SQLITE ?= sqlite:///$(CURDIR)/bench/out/bench-ward.sqlite3
+BENCH_MATCHING_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/chs_bench_matching
 
 bench: install
 	$(BIN)/python -m bench.seed ensure --profile $(BENCH_PROFILE) $(BENCH_DBS)
 	$(BIN)/python -m bench.latency $(BENCH_DBS)
 	$(BIN)/python -m bench.throughput --db $(BENCH_POSTGRES)
 	$(BIN)/python -m bench.page_weight --db $(BENCH_SQLITE)
+	$(BIN)/python -m bench.matching --db $(BENCH_MATCHING_SQLITE) --db $(BENCH_MATCHING_POSTGRES)
+	$(BIN)/python -m bench.report
+
+# Batch matching alone: a ward with 2,000 open requests and 500 volunteers (seeded if empty).
+bench-matching: install
+	$(BIN)/python -m bench.matching --db $(BENCH_MATCHING_SQLITE) --db $(BENCH_MATCHING_POSTGRES)
 	$(BIN)/python -m bench.report
 
 # Recreates the benchmark databases and times seed-scale on each.

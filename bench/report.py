@@ -140,6 +140,59 @@ def page_weight() -> list[str]:
     return out or ["_Not run yet: `python -m bench.page_weight`._"]
 
 
+MATCHING_PARTS = (
+    ("optimiser", "the optimiser alone (`optimal_pairs`, scipy)"),
+    ("proposal", "the proposal (`propose_for_ward`: loading, assessing, optimising, reasons)"),
+    ("page", "the page, in-process (test client)"),
+)
+
+
+def _matching_runs() -> list[dict]:
+    return sorted(_load("matching*.json"), key=lambda r: r["database"] != "SQLite")
+
+
+def matching() -> list[str]:
+    out = []
+    for r in _matching_runs():
+        db = r["database"] + (f" {r['server']}" if r.get("server") else "")
+        out += _meta(r)
+        out.append(f"- data: {_scale(r['scale'])}")
+        out.append(f"- {db}, {r['ward']['name']}, as its official: {r['open_requests']:,} open "
+                   f"requests × {r['volunteers']:,} volunteers serving the ward "
+                   f"({r['volunteers_with_an_eligible_request']:,} with at least one eligible "
+                   f"request; {r['eligible_pairs']:,} eligible pairs; "
+                   f"{r['capacity_slots']:,} free capacity slots); the proposal serves "
+                   f"{r['served']:,} requests")
+        out.append(f"- after one warm-up call, {r['repeat']} timed calls of each")
+        out.append("")
+        out.append("| database | timed | p50 ms | max ms | CPU p50 ms | SQL queries "
+                   "| under 2 s (max) |")
+        out.append("|---|---|---:|---:|---:|---:|---|")
+        for key, label in MATCHING_PARTS:
+            t = r[key]
+            if key == "page":
+                label += f": `GET {t['url']}`, {t['bytes'] / 1e6:.1f} MB of HTML"
+            queries = t["queries"] if t["queries"] is not None else "–"
+            out.append(f"| {db} | {label} | {t['p50_ms']:,} | {t['max_ms']:,} "
+                       f"| {t['cpu_p50_ms']:,} | {queries} "
+                       f"| {'yes' if t['under_target'] else '**no**'} |")
+        out.append("")
+    if not out:
+        return ["_Not run yet: `python -m bench.matching`._"]
+    return out + ["_CPU p50_ is the benchmark process's own CPU time (on SQLite it includes the "
+                  "database's work, on PostgreSQL not the server's): steadier than the wall "
+                  "time when other work shares the machine."]
+
+
+def matching_target() -> str:
+    runs = _matching_runs()
+    if not runs:
+        return "not measured yet: `python -m bench.matching`"
+    return "; ".join(f"{r['database']}: proposal p50 {r['proposal']['p50_ms']:,} ms "
+                     f"(max {r['proposal']['max_ms']:,}), page p50 {r['page']['p50_ms']:,} ms "
+                     f"(max {r['page']['max_ms']:,})" for r in runs) + " (see above)"
+
+
 def main() -> None:
     text = [
         "# Benchmark results",
@@ -167,9 +220,15 @@ def main() -> None:
         "",
         *page_weight(),
         "",
+        "## Batch matching (a ward with 2,000 open requests and 500 volunteers)",
+        "",
+        *matching(),
+        "",
         "## Targets of the issue and where they stand",
         "",
         *TARGETS,
+        "| batch matching of 2,000 open requests and 500 volunteers < 2 s "
+        f"| {matching_target()} |",
         "",
     ]
     RESULTS.write_text("\n".join(text))
@@ -187,7 +246,6 @@ TARGETS = [
     "| first load of the request form < 60 KB compressed; htmx fragments < 10 KB "
     "| form not built yet; see the page weight table for today's pages |",
     "| static files with long-lived cache headers and compression | done (see above) |",
-    "| batch matching of 2,000 open requests and 500 volunteers < 2 s | not measurable yet |",
     "| volunteer feed throughput ≥ 30% of the trivial route | not measurable yet |",
 ]
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.admin.scale import PROFILES
 from bench.common import (BIN, DEFAULT_POSTGRES, DEFAULT_SQLITE, OUT, ROOT, app_env, data_scale,
                           db_label, postgres_version, save, sqlalchemy_url)
 
@@ -97,7 +98,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=("ensure", "time"))
-    parser.add_argument("--profile", default="district", choices=("tiny", "district", "city"))
+    parser.add_argument("--profile", default="district", choices=list(PROFILES))
     parser.add_argument("--db", action="append",
                         help=f"database URL (repeat; default {DEFAULT_SQLITE} and "
                              f"{DEFAULT_POSTGRES})")

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 
 from app.admin.demo import DEMO_PASSWORD
-from app.admin.scale import KNOWN_ACCOUNTS, PROFILES
+from app.admin.scale import KNOWN_ACCOUNTS, PROFILES, Profile
 from app.models import (Group, HelpRequest, Outcome, Resident, Session, SessionVolunteer, User,
-                        VolunteerProfile, Ward)
+                        VolunteerArea, VolunteerProfile, Ward)
 from app.text import fold
 
 TODAY = "2026-11-20"
@@ -217,6 +217,31 @@ def test_known_accounts_log_in_with_the_printed_password_and_have_their_scope(se
     volunteer = by_phone["+84900000005"].volunteer_profile
     assert volunteer.is_verified and not volunteer.is_minor()
     assert _count(db, SessionVolunteer, SessionVolunteer.volunteer_id == volunteer.id) > 0
+
+
+def test_a_single_ward_with_a_set_backlog_for_the_batch_benchmark(runner, auth, db,
+                                                                   monkeypatch):
+    """The ward profile (one ward, 2,000 requests waiting, 500 volunteers), here small."""
+    ward = PROFILES["ward"]
+    assert (ward.wards, ward.open_requests, ward.volunteers) == (1, 2_000, 500)
+    monkeypatch.setitem(PROFILES, "ward", Profile(wards=1, groups=4, residents=160,
+                                                  volunteers=20, requests=240, sessions=240,
+                                                  open_requests=60))
+    result = runner.invoke(args=["seed-scale", "--profile", "ward", "--today", TODAY])
+    assert result.exit_code == 0, result.output
+
+    assert _count(db, Ward) == 1 and _count(db, VolunteerProfile) == 20
+    assert _count(db, HelpRequest, HelpRequest.status == "open") == 60
+    assert _count(db, HelpRequest, HelpRequest.status == "done") > 60  # and a history
+    # Every volunteer serves the ward, whole or some of its groups.
+    assert db.session.scalar(select(func.count(func.distinct(VolunteerArea.volunteer_id)))) == 20
+    # Every known account exists; both officials are officials of this ward.
+    for _key, phone, _name, _desc in KNOWN_ACCOUNTS:
+        assert auth.login(phone, DEMO_PASSWORD).status_code == 303, phone
+        auth.logout()
+    officials = db.session.scalars(select(User).where(
+        User.phone.in_(["+84900000002", "+84900000003"]))).all()
+    assert [len(u.official_ward_ids()) for u in officials] == [1, 1]
 
 
 def _fingerprint(db) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.admin import bp
 from app.admin.demo import demo_logins_text, seed_demo
+from app.admin.scale import PROFILES
 from app.extensions import db
 from app.models import Ward
 
@@ -28,8 +29,10 @@ def demo_logins_command() -> None:
 
 
 @bp.cli.command("seed-scale")
-@click.option("--profile", type=click.Choice(["tiny", "district", "city"]), default="district",
-              show_default=True, help="How much data: tiny (tests), district, or city (10×).")
+@click.option("--profile", type=click.Choice(list(PROFILES)), default="district",
+              show_default=True,
+              help="How much data: tiny (tests), district, city (10×), or ward (one ward "
+                   "with 2,000 requests waiting and 500 volunteers).")
 @click.option("--seed", type=int, default=2026, show_default=True,
               help="Seed of the random generator: the same seed gives the same data.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,

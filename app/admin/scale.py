@@ -51,6 +51,10 @@ class Profile:
     volunteers: int
     requests: int
     sessions: int
+    # Requests waiting for a volunteer. None: what the history leaves (a few percent asked
+    # lately and not taken yet). A number: the recent backlog tops the history's waiting
+    # requests up to exactly that many (split over the wards like the residents).
+    open_requests: int | None = None
 
 
 PROFILES = {
@@ -59,6 +63,10 @@ PROFILES = {
                         requests=100_000, sessions=150_000),
     "city": Profile(wards=200, groups=6_000, residents=500_000, volunteers=30_000,
                     requests=1_000_000, sessions=1_500_000),
+    # One ward after a campaign drive: 2,000 requests waiting and 500 volunteers to match
+    # them with (the batch matching benchmark).
+    "ward": Profile(wards=1, groups=60, residents=6_000, volunteers=500, requests=8_000,
+                    sessions=9_000, open_requests=2_000),
 }
 
 # Accounts with known phones (the shared password is printed) so benchmarks can sign in.
@@ -71,6 +79,21 @@ KNOWN_ACCOUNTS = [
     ("volunteer", "+84900000005", "Trần Văn Minh",
      "Tình nguyện viên đã xác minh, phục vụ cả phường thứ nhất"),
 ]
+
+SOLE_WARD_OFFICIAL2 = "Cán bộ thứ hai của phường (khi chỉ có một phường)"
+
+
+def known_in_ward(known: dict, index: int, wards: int) -> dict | None:
+    """{account key in the ward: (phone, name)}: the first ward has the official, the leader
+    and the volunteer; the second official is the second ward's first official, or the
+    first ward's second official when there is only one ward."""
+    if index == 0:
+        keys = ("official", "leader", "volunteer") + (("official2",) if wards == 1 else ())
+        return {k: known[k] for k in keys}
+    if index == 1:
+        return {"official": known["official2"]}
+    return None
+
 
 # Ordered so that every foreign key points to a table written before it.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -476,6 +499,7 @@ class WardBuilder:
         self.resident_group: dict[int, GroupInfo] = {}
         self.resident_address: dict[int, str] = {}
         self.sessions = 0
+        self.opened = 0
 
     # --- small helpers ---------------------------------------------------------------
     def past_moment(self, max_days: float = SPAN_DAYS, min_days: float = 0.0) -> datetime:
@@ -512,7 +536,8 @@ class WardBuilder:
 
     # --- areas and people -------------------------------------------------------------
     def build(self, ward_id: int, kind: str, name: str, n_groups: int, n_residents: int,
-              n_volunteers: int, n_requests: int, n_sessions: int) -> None:
+              n_volunteers: int, n_requests: int, n_sessions: int,
+              n_open: int | None = None) -> None:
         self.ward_id = ward_id
         self.rural = kind == "Xã"
         self.ward_name = name
@@ -520,7 +545,7 @@ class WardBuilder:
         self.build_officials()
         self.build_residents()
         self.build_volunteers(n_volunteers)
-        produced = self.build_requests(round(n_requests * 0.85))
+        produced = self.build_requests(round(n_requests * 0.85), n_open)
         class_requests = max(0, n_requests - produced)
         self.build_classes(max(0, n_sessions - self.sessions), class_requests)
         self.finish_residents()
@@ -563,7 +588,7 @@ class WardBuilder:
             female = rng.random() < 0.55
             name, _ = person_name(rng, female, elderly=False)
             uid = self.user(name, start + timedelta(days=rng.random() * 30),
-                            known_key="official" if k == 0 else None)
+                            known_key=("official", "official2")[k])
             self.membership(uid, "official", ward_id=self.ward_id)
             self.officials.append(uid)
         for g in self.groups:
@@ -798,6 +823,7 @@ class WardBuilder:
         created_by = rng.choice(g.leaders) if by_leader else None
         consent = (("in_person" if rng.random() < 0.6 else "phone") if by_leader else "online")
         note = rng.choice(REQUEST_NOTES) if rng.random() < 0.2 else None
+        self.opened += status == "open"
         self.rows["help_request"].append((
             rid, request_code(rid), resident, g.id, status, place, mask, note, to_utc(created),
             created_by, consent, volunteer.id if volunteer else None,
@@ -866,8 +892,11 @@ class WardBuilder:
                                      recorder_user, to_utc(recorded)))
 
     # --- one-to-one requests ------------------------------------------------------------------
-    def build_requests(self, quota: int) -> int:
-        """Requests served one to one (or still waiting); returns how many were made."""
+    def build_requests(self, quota: int, n_open: int | None = None) -> int:
+        """Requests served one to one (or still waiting); returns how many were made.
+
+        With `n_open`, the backlog is not drawn request by request: the history comes
+        first, then the backlog tops its waiting requests up to `n_open`."""
         rng = self.rng
         made = 0
         weights = []
@@ -879,29 +908,36 @@ class WardBuilder:
         if not residents:
             return 0
         picker = Picker(list(zip(residents, weights)))
-        while made < quota:
+        history = quota if n_open is None else max(0, quota - n_open)
+        while made < history:
             resident = picker(rng)
             g = self.resident_group[resident]
-            if rng.random() < (0.15 if g.underserved else 0.045):
-                # The backlog: asked in the last weeks (the campaign's posters work) and
-                # still waiting for a volunteer.
-                created = self.past_moment(max_days=45)
-                self.open_request(g, resident, created)
+            if n_open is None and rng.random() < (0.15 if g.underserved else 0.045):
+                self.backlog_request(resident)
                 made += 1
                 continue
             created = self.past_moment()
             made += self.one_request(g, resident, created, None)
             # A follow-up asked for at the end of a DONE request.
-            while made < quota and self.pending_follow_up is not None:
+            while made < history and self.pending_follow_up is not None:
                 prev_id, prev_closed = self.pending_follow_up
                 self.pending_follow_up = None
                 created = prev_closed + timedelta(days=rng.uniform(1, 12))
                 if created >= self.local_now():
                     break
                 made += self.one_request(g, resident, created, prev_id)
+        if n_open is not None:
+            for _ in range(max(0, n_open - self.opened)):
+                self.backlog_request(picker(rng))
+                made += 1
         return made
 
     pending_follow_up = None
+
+    def backlog_request(self, resident: int) -> None:
+        """Asked in the last weeks (the campaign's posters work), still waiting."""
+        created = self.past_moment(max_days=45)
+        self.open_request(self.resident_group[resident], resident, created)
 
     def wish(self):
         """Topics, preferred times and place of a new request."""
@@ -1346,6 +1382,8 @@ def seed_scale(profile_name: str, seed: int = 2026, today: date | None = None,
     volunteers = allocate(profile.volunteers, ward_weights)
     requests = allocate(profile.requests, residents)
     sessions = allocate(profile.sessions, residents)
+    waiting = (allocate(profile.open_requests, residents) if profile.open_requests is not None
+               else [None] * profile.wards)
     counts: dict[str, int] = defaultdict(int)
 
     with db.engine.begin() as conn:
@@ -1389,12 +1427,10 @@ def seed_scale(profile_name: str, seed: int = 2026, today: date | None = None,
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = None
         for i, ward_row in enumerate(ward_rows):
-            ward_known = ({k: known[k] for k in ("official", "leader", "volunteer")} if i == 0
-                          else {"official": known["official2"]} if i == 1 else None)
-            builder = WardBuilder(ctx, i, ward_known)
+            builder = WardBuilder(ctx, i, known_in_ward(known, i, profile.wards))
             kind = "Xã" if ward_row[1].startswith("Xã") else "Phường"
             builder.build(ward_row[0], kind, ward_row[1], groups[i], residents[i],
-                          volunteers[i], requests[i], sessions[i])
+                          volunteers[i], requests[i], sessions[i], waiting[i])
             if pending is not None:
                 pending.result()
             pending = pool.submit(write_ward, builder.rows)
@@ -1435,7 +1471,8 @@ def seed_scale(profile_name: str, seed: int = 2026, today: date | None = None,
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
     counts["topic"] = len(topic_ids)
-    accounts = [(phone, name, desc) for _key, phone, name, desc in KNOWN_ACCOUNTS]
+    accounts = [(phone, name, SOLE_WARD_OFFICIAL2 if key == "official2" and profile.wards == 1
+                 else desc) for key, phone, name, desc in KNOWN_ACCOUNTS]
     return SeedReport(profile=profile_name, dialect=dialect,
                       seconds=clock.perf_counter() - started, counts=dict(counts),
                       accounts=accounts, password=DEMO_PASSWORD)

@@ -28,7 +28,14 @@ def _helpers():
     return {"now": utcnow(), "resident_label": resident_label,
             "can_see_personal_data": can_see_personal_data,
             "describe_times": lru_cache(maxsize=None)(describe), "Place": Place,
-            "RequestStatus": RequestStatus, "place_labels": place_labels()}
+            "RequestStatus": RequestStatus, "place_labels": place_labels(),
+            "volunteer_for": volunteer_for}
+
+
+def volunteer_for(code: str) -> str:
+    """The label of a request's choice of volunteer in the batch, one per row: translated
+    here, since _() called in a template loop copies the whole template context each time."""
+    return _("Tình nguyện viên cho %(code)s", code=code)
 
 
 def place_labels() -> dict:

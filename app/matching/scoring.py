@@ -192,9 +192,10 @@ class Assessment:
         self.total = self.base + self.load
 
     # --- one pair ---------------------------------------------------------------------------
-    def _phrase(self, key, make):
-        """Translated phrases repeat across thousands of pairs: translate each once."""
-        cache = self.__dict__.setdefault("_phrases", {})
+    def _once(self, key, make):
+        """Translated phrases and load points repeat across thousands of pairs: work each
+        out once."""
+        cache = self.__dict__.setdefault("_worked_out", {})
         if key not in cache:
             cache[key] = make()
         return cache[key]
@@ -216,27 +217,29 @@ class Assessment:
         `load` replaces the current load (the batch shows each pair with the load it
         would bring the volunteer to)."""
         v, r = self.volunteers[j], self.requests[i]
-        current = self.load_now[j] if load is None else load
-        load_part = int(load_points(current, v.capacity))
+        current = int(self.load_now[j] if load is None else load)
+        load_part = self._once(("load", current, v.capacity),
+                               lambda: int(load_points(current, v.capacity)))
         reasons: list[str] = []
         if self.same_group[i, j]:
-            reasons.append(self._phrase("group", lambda: _("cùng tổ")))
+            reasons.append(self._once("group", lambda: _("cùng tổ")))
         elif self.same_ward[i, j]:
-            reasons.append(self._phrase("ward", lambda: _("cùng phường")))
+            reasons.append(self._once("ward", lambda: _("cùng phường")))
         mask = int(self.overlap[i, j])
-        words = self._phrase(("times", mask), lambda: describe_times(mask))
+        words = self._once(("times", mask), lambda: describe_times(mask))
         if words:
-            reasons.append(self._phrase(("free", mask), lambda: _("rảnh %(times)s", times=words)))
+            reasons.append(self._once(("free", mask), lambda: _("rảnh %(times)s", times=words)))
         topic_names = topic_names or {}
         taught = [(topic_names.get(t, "?"), v.experience.get(t, 0))
                   for t in sorted(r.topic_ids) if v.experience.get(t, 0)]
         if taught:
-            reasons.extend(_("đã dạy %(topic)s %(count)d lần", topic=name, count=count)
-                           for name, count in taught)
+            reasons.extend(self._once(("taught", name, count), lambda: _(
+                "đã dạy %(topic)s %(count)d lần", topic=name, count=count))
+                for name, count in taught)
         elif r.topic_ids:
-            reasons.append(_("chưa dạy chủ đề này"))
-        reasons.append(_("%(load)d/%(capacity)d buổi tuần này", load=current,
-                         capacity=v.capacity))
+            reasons.append(self._once("new", lambda: _("chưa dạy chủ đề này")))
+        reasons.append(self._once(("week", current, v.capacity), lambda: _(
+            "%(load)d/%(capacity)d buổi tuần này", load=current, capacity=v.capacity)))
         return Score(total=int(self.base[i, j]) + load_part,
                      proximity=int(self.proximity[i, j]),
                      availability=int(self.availability[i, j]),

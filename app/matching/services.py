@@ -157,13 +157,15 @@ def experience_with(volunteer_ids: Iterable[int],
     result: dict[int, dict[int, int]] = defaultdict(dict)
     if not volunteer_ids or not topic_ids:
         return result
+    # Driven by the volunteers' sessions, the session's status checked per row: joined
+    # instead, SQLite scans every session and probes the whole list of volunteers for each.
+    finished = exists().where(Session.id == SessionVolunteer.session_id,
+                              Session.status == SessionStatus.DONE)
     rows = db.session.execute(
         select(SessionVolunteer.volunteer_id, session_topic.c.topic_id, func.count())
-        .join(Session, Session.id == SessionVolunteer.session_id)
-        .join(session_topic, session_topic.c.session_id == Session.id)
-        .where(Session.status == SessionStatus.DONE,
-               SessionVolunteer.volunteer_id.in_(volunteer_ids),
-               session_topic.c.topic_id.in_(topic_ids))
+        .join(session_topic, session_topic.c.session_id == SessionVolunteer.session_id)
+        .where(SessionVolunteer.volunteer_id.in_(volunteer_ids),
+               session_topic.c.topic_id.in_(topic_ids), finished)
         .group_by(SessionVolunteer.volunteer_id, session_topic.c.topic_id))
     for volunteer_id, topic_id, count in rows:
         result[volunteer_id][topic_id] = count
@@ -503,21 +505,40 @@ def _ward_open_requests(group_ids: Sequence[int],
     return list(db.session.scalars(query))
 
 
-def propose_for_ward(user, ward: Ward) -> Proposal:
-    """An optimal proposal for the open requests of the ward's groups this person manages:
-    as many requests served as possible, then the highest total score, no volunteer above
-    their weekly capacity. Minors are proposed for classes and remote help only; a home
-    visit with a minor and their adult partner is arranged one request at a time."""
+@dataclass
+class WardAssessment:
+    requests: list[HelpRequest]
+    profiles: list[VolunteerProfile]
+    volunteers: list[VolunteerFacts]
+    assessment: Assessment
+    topic_ids: set[int]
+
+
+def assess_ward(user, ward: Ward) -> WardAssessment:
+    """The open requests of the ward's groups this person manages × the volunteers serving
+    them. Minors are eligible for classes and remote help only (see `propose_for_ward`)."""
     group_ids = batch_group_ids(user, ward)
     requests = _ward_open_requests(group_ids)
     profiles = volunteers_serving(group_ids, [ward.id])
     r_facts = request_facts(requests)
     topic_ids = {t for facts in r_facts for t in facts.topic_ids}
     v_facts = volunteer_facts(profiles, topic_ids=topic_ids)
-    assessment = Assessment(r_facts, v_facts, minors_at_home_with_partner=False)
+    return WardAssessment(requests, profiles, v_facts,
+                          Assessment(r_facts, v_facts, minors_at_home_with_partner=False),
+                          topic_ids)
+
+
+def propose_for_ward(user, ward: Ward) -> Proposal:
+    """An optimal proposal for the open requests of the ward's groups this person manages:
+    as many requests served as possible, then the highest total score, no volunteer above
+    their weekly capacity. Minors are proposed for classes and remote help only; a home
+    visit with a minor and their adult partner is arranged one request at a time."""
+    case = assess_ward(user, ward)
+    requests, profiles, v_facts = case.requests, case.profiles, case.volunteers
+    assessment = case.assessment
     pairs = optimal_pairs(assessment.eligible, assessment.base, assessment.load_now,
                           assessment.capacity)
-    names = topic_names(topic_ids)
+    names = topic_names(case.topic_ids)
 
     chosen = dict(pairs)
     proposed_count: dict[int, int] = defaultdict(int)
