@@ -83,10 +83,11 @@ def accept(request_id: int):
             return _feed(status=409, message=message, message_kind="warning")
         flash(message, "warning")
         return redirect(url_for("matching.near_me"), 303)
-    db.session.commit()
     if is_fragment_request():
+        # The taking is committed with the read of the contact, before the feed is loaded.
         return _feed(just_taken=taken, message_kind="success", message=_(
             "Bạn đã nhận yêu cầu %(code)s. Cảm ơn bạn!", code=taken.code))
+    db.session.commit()
     flash(_("Bạn đã nhận yêu cầu %(code)s. Cảm ơn bạn!", code=taken.code), "success")
     return redirect_after_write(url_for("matching.assignment", request_id=taken.id))
 

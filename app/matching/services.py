@@ -346,9 +346,9 @@ def take_request(request_id: int, volunteer_id: int, *, by: User) -> HelpRequest
     db.session.refresh(help_request)
     if help_request.status != RequestStatus.OPEN or help_request.volunteer_id is not None:
         raise Refused("taken")
-    facts = volunteer_facts([profile], topic_ids=[t.id for t in help_request.topics],
-                            today=today)
-    failure = Assessment(request_facts([help_request]), facts).first_failure(0, 0)
+    request = facts_of(help_request, [t.id for t in help_request.topics],
+                       help_request.group.ward_id)
+    failure = Assessment([request], volunteer_facts([profile], today=today)).first_failure(0, 0)
     if failure:
         raise Refused(failure)
     taken = db.session.execute(
