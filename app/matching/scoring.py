@@ -216,8 +216,8 @@ class Assessment:
         `load` replaces the current load (the batch shows each pair with the load it
         would bring the volunteer to)."""
         v, r = self.volunteers[j], self.requests[i]
-        current = self.load_now[j] if load is None else load
-        load_part = int(load_points(current, v.capacity))
+        current = int(self.load_now[j]) if load is None else load
+        load_part = int(self.load[i, j] if load is None else load_points(load, v.capacity))
         reasons: list[str] = []
         if self.same_group[i, j]:
             reasons.append(self._phrase("group", lambda: _("cùng tổ")))
@@ -231,12 +231,13 @@ class Assessment:
         taught = [(topic_names.get(t, "?"), v.experience.get(t, 0))
                   for t in sorted(r.topic_ids) if v.experience.get(t, 0)]
         if taught:
-            reasons.extend(_("đã dạy %(topic)s %(count)d lần", topic=name, count=count)
-                           for name, count in taught)
+            reasons.extend(self._phrase(("taught", name, count), lambda: _(
+                "đã dạy %(topic)s %(count)d lần", topic=name, count=count))
+                for name, count in taught)
         elif r.topic_ids:
-            reasons.append(_("chưa dạy chủ đề này"))
-        reasons.append(_("%(load)d/%(capacity)d buổi tuần này", load=current,
-                         capacity=v.capacity))
+            reasons.append(self._phrase("new topic", lambda: _("chưa dạy chủ đề này")))
+        reasons.append(self._phrase(("load", current, v.capacity), lambda: _(
+            "%(load)d/%(capacity)d buổi tuần này", load=current, capacity=v.capacity)))
         return Score(total=int(self.base[i, j]) + load_part,
                      proximity=int(self.proximity[i, j]),
                      availability=int(self.availability[i, j]),
