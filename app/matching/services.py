@@ -16,7 +16,7 @@ import numpy as np
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app import timeslots
@@ -260,7 +260,7 @@ def open_requests_near(profile: VolunteerProfile | None) -> Feed:
                                   HelpRequest.status.in_(HELD_REQUEST_STATES))
         .order_by(HelpRequest.assigned_at.desc(), HelpRequest.id.desc())
         .options(selectinload(HelpRequest.topics),
-                 selectinload(HelpRequest.resident).selectinload(Resident.group))))
+                 joinedload(HelpRequest.resident).joinedload(Resident.group))))
     facts = volunteer_facts([profile])
     feed.load = facts[0].load
     personal = Assessment([], facts).volunteer_rules
@@ -282,10 +282,8 @@ def _fitting_requests(profile: VolunteerProfile, facts: VolunteerFacts) -> list[
     that only the page's requests are loaded and scored."""
     if not facts.availability & timeslots.ALL:
         return []  # free at no time: no request fits
-    ward_of = dict(db.session.execute(select(Group.id, Group.ward_id).where(
-        or_(Group.id.in_(facts.group_ids), Group.ward_id.in_(facts.ward_ids)))).all())
-    if not ward_of:
-        return []
+    served_groups = select(Group.id).where(
+        or_(Group.id.in_(facts.group_ids), Group.ward_id.in_(facts.ward_ids)))
     in_my_group = HelpRequest.group_id.in_(facts.group_ids)
     teaches = exists().where(request_topic.c.request_id == HelpRequest.id,
                              request_topic.c.topic_id.in_(facts.topic_ids))
@@ -295,20 +293,20 @@ def _fitting_requests(profile: VolunteerProfile, facts: VolunteerFacts) -> list[
     handed_back = exists().where(HandBack.request_id == HelpRequest.id,
                                  HandBack.volunteer_id == profile.id)
     query = (select(HelpRequest)
-             .where(HelpRequest.group_id.in_(list(ward_of)), HelpRequest.status == RequestStatus.OPEN,
-                    HelpRequest.volunteer_id.is_(None), teaches | no_topics, free,
-                    ~handed_back)
+             .where(HelpRequest.group_id.in_(served_groups),
+                    HelpRequest.status == RequestStatus.OPEN, HelpRequest.volunteer_id.is_(None),
+                    teaches | no_topics, free, ~handed_back)
              .order_by(case((in_my_group, 0), else_=1), HelpRequest.created_at, HelpRequest.id)
              .limit(FEED_LIMIT)
-             .options(selectinload(HelpRequest.topics),
-                      selectinload(HelpRequest.resident).selectinload(Resident.group)))
+             .options(selectinload(HelpRequest.topics), joinedload(HelpRequest.group),
+                      joinedload(HelpRequest.resident).joinedload(Resident.group)))
     if facts.minor and not facts.partner_available:
         query = query.where(HelpRequest.place != Place.HOME)
     requests = list(db.session.scalars(query))
     names = {t.id: t.short_name for r in requests for t in r.topics}
     experienced = replace(facts, experience=experience_with([profile.id], names)
                           .get(profile.id, {}))
-    assessment = Assessment([facts_of(r, [t.id for t in r.topics], ward_of[r.group_id])
+    assessment = Assessment([facts_of(r, [t.id for t in r.topics], r.group.ward_id)
                              for r in requests], [experienced])
     return [FeedItem(r, assessment.score(i, 0, names), bool(assessment.same_group[i, 0]))
             for i, r in enumerate(requests) if assessment.ok(i, 0, ignore=("capacity",))]
