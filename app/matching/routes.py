@@ -47,10 +47,22 @@ def _record_contact_read(help_request) -> bool:
 
 
 # --- the volunteer's feed ---------------------------------------------------------------------
+def _commit_keeping_loaded_rows() -> None:
+    """Commit the taking and the read of a contact before the feed is loaded, without
+    expiring the rows this request already holds (the volunteer, their profile, the request
+    just taken): they are current, and reading them again would cost a query each."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def _feed(*, status: int = 200, message: str | None = None, message_kind: str = "info",
           just_taken=None):
     show_contact = _record_contact_read(just_taken) if just_taken is not None else False
-    db.session.commit()  # before loading the feed: a commit would expire every row of it
+    _commit_keeping_loaded_rows()
     feed = services.open_requests_near(current_user.volunteer_profile)
     prefetch_assignments(current_user, [item.request.resident for item in feed.items]
                          + [r.resident for r in feed.held])
