@@ -81,6 +81,38 @@ def test_requests_that_do_not_fit_are_left_out(client, auth, make, n):
     assert f"/yeu-cau-gan-ban/{fits.id}/nhan" in body
 
 
+def test_a_volunteer_under_18_without_an_adult_partner_is_offered_no_home_visit(
+        client, auth, make, n):
+    from app.i18n import today_local
+    lan = make.volunteer("Lê Thu Hà", topics=[n.zalo], groups=[n.group3],
+                         birth_year=today_local().year - 16)
+    lan.volunteer_profile.guardian_consent_by = "Lê Văn Tuấn (bố)"
+    lan.volunteer_profile.guardian_consent_on = today_local()
+    home = make.request(n.binh, topics=[n.zalo], place=Place.HOME)
+    remote = make.request(n.binh, topics=[n.zalo], place=Place.REMOTE)
+    make.commit()
+    auth.login(lan.phone)
+
+    _response, body = page(client)
+
+    assert f"/yeu-cau-gan-ban/{remote.id}/nhan" in body
+    assert f"/yeu-cau-gan-ban/{home.id}/nhan" not in body
+
+
+def test_a_request_of_a_group_served_twice_is_offered_once(client, auth, make, n):
+    minh = make.volunteer(topics=[n.zalo], groups=[n.group3], wards=[n.ward])
+    request = make.request(n.binh, topics=[n.zalo])
+    make.request(n.binh, topics=[])  # no topic named: anyone may help
+    make.commit()
+    auth.login(minh.phone)
+
+    _response, body = page(client)
+
+    assert body.count('class="card match-card"') == 2
+    assert body.count(f"/yeu-cau-gan-ban/{request.id}/nhan") == 2  # action and hx-post
+    assert "cùng tổ" in body and "cùng phường" not in body
+
+
 def test_accepting_in_one_tap_shows_the_contact_the_scam_note_and_the_next_step(
         client, auth, make, db, n):
     minh = make.volunteer(topics=[n.zalo], groups=[n.group3])

@@ -54,10 +54,22 @@ def _record_contact_read(help_request) -> bool:
 
 
 # --- the volunteer's feed ---------------------------------------------------------------------
+def _commit_keeping_loaded_rows() -> None:
+    """Commit the taking and the read of a contact before the feed is loaded, without
+    expiring the rows this request already holds (the volunteer, their profile, the request
+    just taken): they are current, and reading them again would cost a query each."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def _feed(*, status: int = 200, message: str | None = None, message_kind: str = "info",
           just_taken=None):
     show_contact = _record_contact_read(just_taken) if just_taken is not None else False
-    db.session.commit()  # before loading the feed: a commit would expire every row of it
+    _commit_keeping_loaded_rows()
     feed = services.open_requests_near(current_user.volunteer_profile)
     prefetch_assignments(current_user, [item.request.resident for item in feed.items]
                          + [r.resident for r in feed.held])
@@ -90,10 +102,11 @@ def accept(request_id: int):
             return _feed(status=409, message=message, message_kind="warning")
         flash(message, "warning")
         return redirect(url_for("matching.near_me"), 303)
-    db.session.commit()
     if is_fragment_request():
+        # The taking is committed with the read of the contact, before the feed is loaded.
         return _feed(just_taken=taken, message_kind="success", message=_(
             "Bạn đã nhận yêu cầu %(code)s. Cảm ơn bạn!", code=taken.code))
+    db.session.commit()
     flash(_("Bạn đã nhận yêu cầu %(code)s. Cảm ơn bạn!", code=taken.code), "success")
     return redirect_after_write(url_for("matching.assignment", request_id=taken.id))
 

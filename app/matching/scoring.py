@@ -217,9 +217,9 @@ class Assessment:
         `load` replaces the current load (the batch shows each pair with the load it
         would bring the volunteer to)."""
         v, r = self.volunteers[j], self.requests[i]
-        current = int(self.load_now[j] if load is None else load)
-        load_part = self._once(("load", current, v.capacity),
-                               lambda: int(load_points(current, v.capacity)))
+        current = int(self.load_now[j]) if load is None else int(load)
+        load_part = int(self.load[i, j]) if load is None else self._once(
+            ("load", current, v.capacity), lambda: int(load_points(current, v.capacity)))
         reasons: list[str] = []
         if self.same_group[i, j]:
             reasons.append(self._once("group", lambda: _("cùng tổ")))

@@ -16,9 +16,10 @@ import numpy as np
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app import timeslots
 from app.i18n import today_local
 from app.matching.optimize import optimal_pairs
 from app.matching.scoring import Assessment, RequestFacts, Score, VolunteerFacts
@@ -100,9 +101,15 @@ def request_facts(requests: Sequence[HelpRequest]) -> list[RequestFacts]:
             topics[request_id].add(topic_id)
         wards = dict(db.session.execute(select(Group.id, Group.ward_id).where(
             Group.id.in_({r.group_id for r in requests}))).all())
-    return [RequestFacts(id=r.id, group_id=r.group_id, ward_id=wards[r.group_id],
-                         topic_ids=frozenset(topics[r.id]), preferred_times=r.preferred_times,
-                         at_home=r.place == Place.HOME) for r in requests]
+    return [facts_of(r, topics[r.id], wards[r.group_id]) for r in requests]
+
+
+def facts_of(help_request: HelpRequest, topic_ids: Iterable[int], ward_id: int) -> RequestFacts:
+    """Facts of one request whose topics and ward are already known."""
+    return RequestFacts(id=help_request.id, group_id=help_request.group_id, ward_id=ward_id,
+                        topic_ids=frozenset(topic_ids),
+                        preferred_times=help_request.preferred_times,
+                        at_home=help_request.place == Place.HOME)
 
 
 def volunteer_facts(profiles: Sequence[VolunteerProfile], *, topic_ids: Iterable[int] = (),
@@ -116,8 +123,8 @@ def volunteer_facts(profiles: Sequence[VolunteerProfile], *, topic_ids: Iterable
     partner_ids = {p.adult_partner_id for p in profiles
                    if p.adult_partner_id and p.is_minor(today)}
     partners = {p.id: p for p in db.session.scalars(
-        select(VolunteerProfile).where(VolunteerProfile.id.in_(partner_ids or {-1}))
-        .options(selectinload(VolunteerProfile.user)))}
+        select(VolunteerProfile).where(VolunteerProfile.id.in_(partner_ids))
+        .options(selectinload(VolunteerProfile.user)))} if partner_ids else {}
     load = weekly_load(set(ids) | partner_ids, today)
 
     groups: dict[int, set[int]] = defaultdict(set)
@@ -178,10 +185,6 @@ def topic_names(topic_ids: Iterable[int]) -> dict[int, str]:
         return {}
     return dict(db.session.execute(select(Topic.id, Topic.short_name).where(Topic.id.in_(ids)))
                 .all())
-
-
-def _all_topic_ids(requests: Sequence[HelpRequest]) -> set[int]:
-    return {t.id for r in requests for t in r.topics}
 
 
 # --- loaders --------------------------------------------------------------------------------
@@ -259,7 +262,7 @@ def open_requests_near(profile: VolunteerProfile | None) -> Feed:
                                   HelpRequest.status.in_(HELD_REQUEST_STATES))
         .order_by(HelpRequest.assigned_at.desc(), HelpRequest.id.desc())
         .options(selectinload(HelpRequest.topics),
-                 selectinload(HelpRequest.resident).selectinload(Resident.group))))
+                 joinedload(HelpRequest.resident).joinedload(Resident.group))))
     facts = volunteer_facts([profile])
     feed.load = facts[0].load
     personal = Assessment([], facts).volunteer_rules
@@ -269,42 +272,46 @@ def open_requests_near(profile: VolunteerProfile | None) -> Feed:
             return feed
     feed.at_capacity = not personal["capacity"][0]
 
-    served_groups = select(VolunteerArea.group_id).where(
-        VolunteerArea.volunteer_id == profile.id, VolunteerArea.group_id.is_not(None))
-    served_wards = select(VolunteerArea.ward_id).where(
-        VolunteerArea.volunteer_id == profile.id, VolunteerArea.ward_id.is_not(None))
-    handed_back = exists().where(HandBack.request_id == HelpRequest.id,
-                                 HandBack.volunteer_id == profile.id)
-    # SQL narrows the candidates (area, topic, time); the Assessment below decides.
+    feed.items = _fitting_requests(profile, facts[0])
+    return feed
+
+
+def _fitting_requests(profile: VolunteerProfile, facts: VolunteerFacts) -> list[FeedItem]:
+    """The first FEED_LIMIT open requests this volunteer may take, scored.
+
+    SQL applies every rule that depends on the request (area, topic, time, home) to the
+    open requests of the groups the volunteer serves, and orders and cuts the list, so
+    that only the page's requests are loaded and scored."""
+    if not facts.availability & timeslots.ALL:
+        return []  # free at no time: no request fits
+    served_groups = select(Group.id).where(
+        or_(Group.id.in_(facts.group_ids), Group.ward_id.in_(facts.ward_ids)))
+    in_my_group = HelpRequest.group_id.in_(facts.group_ids)
     teaches = exists().where(request_topic.c.request_id == HelpRequest.id,
-                             request_topic.c.topic_id.in_([t.id for t in profile.topics]
-                                                          or [-1]))
+                             request_topic.c.topic_id.in_(facts.topic_ids))
     no_topics = ~exists().where(request_topic.c.request_id == HelpRequest.id)
     free = or_(HelpRequest.preferred_times == 0,
-               HelpRequest.preferred_times.op("&")(profile.availability) != 0)
-    in_my_group = HelpRequest.group_id.in_(served_groups)
-    candidates = list(db.session.scalars(
-        select(HelpRequest).join(Group, Group.id == HelpRequest.group_id)
-        .where(HelpRequest.status == RequestStatus.OPEN, HelpRequest.volunteer_id.is_(None),
-               or_(in_my_group, Group.ward_id.in_(served_wards)), teaches | no_topics, free,
-               ~handed_back)
-        .order_by(case((in_my_group, 0), else_=1), HelpRequest.created_at, HelpRequest.id)
-        .limit(FEED_LIMIT * 2)
-        .options(selectinload(HelpRequest.topics),
-                 selectinload(HelpRequest.resident).selectinload(Resident.group))))
-    topic_ids = _all_topic_ids(candidates)
-    facts = [replace(facts[0], experience=experience_with([profile.id], topic_ids)
-                     .get(profile.id, {}))]
-    assessment = Assessment(request_facts(candidates), facts)
-    names = topic_names(topic_ids)
-    for i, help_request in enumerate(candidates):
-        if assessment.ok(i, 0, ignore=("capacity",)):
-            feed.items.append(FeedItem(help_request, assessment.score(i, 0, names),
-                                       bool(assessment.same_group[i, 0])))
-    feed.items.sort(key=lambda item: (not item.same_group, item.request.created_at,
-                                      item.request.id))
-    del feed.items[FEED_LIMIT:]
-    return feed
+               HelpRequest.preferred_times.op("&")(facts.availability) != 0)
+    handed_back = exists().where(HandBack.request_id == HelpRequest.id,
+                                 HandBack.volunteer_id == profile.id)
+    query = (select(HelpRequest)
+             .where(HelpRequest.group_id.in_(served_groups),
+                    HelpRequest.status == RequestStatus.OPEN, HelpRequest.volunteer_id.is_(None),
+                    teaches | no_topics, free, ~handed_back)
+             .order_by(case((in_my_group, 0), else_=1), HelpRequest.created_at, HelpRequest.id)
+             .limit(FEED_LIMIT)
+             .options(selectinload(HelpRequest.topics), joinedload(HelpRequest.group),
+                      joinedload(HelpRequest.resident).joinedload(Resident.group)))
+    if facts.minor and not facts.partner_available:
+        query = query.where(HelpRequest.place != Place.HOME)
+    requests = list(db.session.scalars(query))
+    names = {t.id: t.short_name for r in requests for t in r.topics}
+    experienced = replace(facts, experience=experience_with([profile.id], names)
+                          .get(profile.id, {}))
+    assessment = Assessment([facts_of(r, [t.id for t in r.topics], r.group.ward_id)
+                             for r in requests], [experienced])
+    return [FeedItem(r, assessment.score(i, 0, names), bool(assessment.same_group[i, 0]))
+            for i, r in enumerate(requests) if assessment.ok(i, 0, ignore=("capacity",))]
 
 
 # --- taking a request ---------------------------------------------------------------------
@@ -339,9 +346,9 @@ def take_request(request_id: int, volunteer_id: int, *, by: User) -> HelpRequest
     db.session.refresh(help_request)
     if help_request.status != RequestStatus.OPEN or help_request.volunteer_id is not None:
         raise Refused("taken")
-    facts = volunteer_facts([profile], topic_ids=[t.id for t in help_request.topics],
-                            today=today)
-    failure = Assessment(request_facts([help_request]), facts).first_failure(0, 0)
+    request = facts_of(help_request, [t.id for t in help_request.topics],
+                       help_request.group.ward_id)
+    failure = Assessment([request], volunteer_facts([profile], today=today)).first_failure(0, 0)
     if failure:
         raise Refused(failure)
     taken = db.session.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -40,6 +40,15 @@ class HelpRequest(db.Model):
         Index("ix_help_request_group_status", "group_id", "status"),
         # Coverage walks an area's requests of a period (first sessions, weekly activity).
         Index("ix_help_request_group_created", "group_id", "created_at"),
+        # Most requests have no volunteer yet and almost none a companion: only the rows
+        # that have one are indexed, so a planner never takes the many empty ones for one
+        # volunteer's (a whole-table scan for "the requests this volunteer holds").
+        Index("ix_help_request_volunteer_id", "volunteer_id",
+              postgresql_where=text("volunteer_id IS NOT NULL"),
+              sqlite_where=text("volunteer_id IS NOT NULL")),
+        Index("ix_help_request_companion_volunteer_id", "companion_volunteer_id",
+              postgresql_where=text("companion_volunteer_id IS NOT NULL"),
+              sqlite_where=text("companion_volunteer_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,11 +66,10 @@ class HelpRequest(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     consent_method: Mapped[ConsentMethod] = mapped_column(
         enum_column(ConsentMethod, "consent_method"), default=ConsentMethod.ONLINE)
-    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_profile.id"),
-                                                     index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_profile.id"))
     # The adult who goes along when the volunteer is under 18 and the visit is at home.
     companion_volunteer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("volunteer_profile.id"), index=True)
+        ForeignKey("volunteer_profile.id"))
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(String(300))

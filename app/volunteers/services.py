@@ -65,14 +65,15 @@ def weekly_load(volunteer_ids: Iterable[int], today: date | None = None) -> dict
         load[volunteer_id] += count
     without_session = ~exists().where(Session.request_id == HelpRequest.id,
                                       Session.status != SessionStatus.CANCELLED)
-    for column in (HelpRequest.volunteer_id, HelpRequest.companion_volunteer_id):
-        held = db.session.execute(
-            select(column, func.count(HelpRequest.id))
-            .where(column.in_(ids), HelpRequest.status.in_(HELD_REQUEST_STATES),
-                   without_session)
-            .group_by(column))
-        for volunteer_id, count in held:
-            load[volunteer_id] += count
+    held = db.session.execute(
+        select(HelpRequest.volunteer_id, HelpRequest.companion_volunteer_id)
+        .where(or_(HelpRequest.volunteer_id.in_(ids),
+                   HelpRequest.companion_volunteer_id.in_(ids)),
+               HelpRequest.status.in_(HELD_REQUEST_STATES), without_session))
+    for holders in held:
+        for volunteer_id in holders:
+            if volunteer_id in load:
+                load[volunteer_id] += 1
     return load
 
 
