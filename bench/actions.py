@@ -61,7 +61,7 @@ class SubmitRequest(Action):
         self.token = csrf_of(body)
         self.values = values
         # A fresh block of numbers per run: a number seen before would be a duplicate.
-        self.base = secrets.randbelow(900) * 10_000
+        self.base = secrets.randbelow(90) * 10_000  # 0988 + six digits
 
     def call(self, i):
         v = self.values

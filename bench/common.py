@@ -106,7 +106,8 @@ def data_scale(url: str) -> dict:
     from app.admin.scale import PROFILES
     profile = "custom"
     for name, p in PROFILES.items():
-        if counts["ward"] == p.wards and counts["resident"] == p.residents:
+        # Wards and groups never change; residents grow as the benchmarks file requests.
+        if counts["ward"] == p.wards and counts["residential_group"] == p.groups:
             profile = name
     return {"profile": profile, **counts}
 
