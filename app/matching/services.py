@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.extensions import db
 from app import timeslots
+from app.extensions import db
 from app.i18n import today_local
 from app.matching.optimize import optimal_pairs
 from app.matching.scoring import Assessment, RequestFacts, Score, VolunteerFacts
@@ -236,7 +236,6 @@ def get_request_to_manage(user, request_id: int) -> HelpRequest:
 class FeedItem:
     request: HelpRequest
     score: Score
-    same_group: bool
 
 
 @dataclass
@@ -310,8 +309,8 @@ def _fitting_requests(profile: VolunteerProfile, facts: VolunteerFacts) -> list[
                           .get(profile.id, {}))
     assessment = Assessment([facts_of(r, [t.id for t in r.topics], r.group.ward_id)
                              for r in requests], [experienced])
-    return [FeedItem(r, assessment.score(i, 0, names), bool(assessment.same_group[i, 0]))
-            for i, r in enumerate(requests) if assessment.ok(i, 0, ignore=("capacity",))]
+    return [FeedItem(r, assessment.score(i, 0, names)) for i, r in enumerate(requests)
+            if assessment.ok(i, 0, ignore=("capacity",))]
 
 
 # --- taking a request ---------------------------------------------------------------------
