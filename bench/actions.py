@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 CSRF_FIELD_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 CSRF_HEADER_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
 ACCEPT_RE = re.compile(r'/yeu-cau-gan-ban/(\d+)/nhan')
+HAND_BACK_REASON = "Đo hiệu năng: trả lại ngay."
 
 
 def csrf_of(body: bytes) -> str:
@@ -124,12 +125,28 @@ class Accept(Action):
     def after(self, send, status, body):
         if status == 200:
             back, _ = send("POST", f"/yeu-cau-gan-ban/{self.taken}/tra-lai",
-                           {"csrf_token": self.token, "reason": "Đo hiệu năng: trả lại ngay."})
+                           {"csrf_token": self.token, "reason": HAND_BACK_REASON})
             if back not in (200, 303):
                 raise RuntimeError(f"hand back answered {back}")
         if not self.queue:
             feed = body if status == 200 and body else send("GET", "/yeu-cau-gan-ban")[1]
             self.queue = self._ids(feed)
+
+
+def forget_own_hand_backs(db_url: str) -> int:
+    """A request handed back is never offered to that volunteer again: forget the hand-backs
+    the accept benchmark made (by their reason) before it runs, so the feed stays full."""
+    from sqlalchemy import create_engine, text
+
+    from bench.common import sqlalchemy_url
+
+    engine = create_engine(sqlalchemy_url(db_url))
+    try:
+        with engine.begin() as conn:
+            return conn.execute(text("DELETE FROM hand_back WHERE reason = :reason"),
+                                {"reason": HAND_BACK_REASON}).rowcount
+    finally:
+        engine.dispose()
 
 
 ACTIONS: dict[str, type[Action]] = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from bench.actions import forget_own_hand_backs
 from bench.common import (DEFAULT_POSTGRES, DEFAULT_SQLITE, data_scale, db_label, gunicorn,
                           percentile, postgres_version, save)
 from bench.pages import PAGES, Page, placeholders, resolve
@@ -127,6 +128,7 @@ def main(argv=None) -> None:
         pages = [p for p in PAGES if p.name in wanted]
     runs = []
     for db_url in args.db or [DEFAULT_SQLITE, DEFAULT_POSTGRES]:
+        forget_own_hand_backs(db_url)
         scale = data_scale(db_url)
         for mode in (("inprocess", "http") if args.mode == "both" else (args.mode,)):
             print(f"{db_label(db_url)} ({scale['profile']}) · {mode}")

@@ -13,7 +13,7 @@ import argparse
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from bench.actions import ACTIONS, test_client_sender
+from bench.actions import ACTIONS, forget_own_hand_backs, test_client_sender
 from bench.common import DEFAULT_SQLITE, data_scale, db_label, save
 from bench.pages import PAGES, placeholders, resolve
 
@@ -70,6 +70,7 @@ def main(argv=None) -> None:
 
     from bench.clients import in_process_app, test_client_for
 
+    forget_own_hand_backs(args.db)
     app = in_process_app(args.db)
     values = placeholders(args.db)
     clients: dict = {}
