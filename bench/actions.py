@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 CSRF_FIELD_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -38,14 +39,16 @@ class Call:
     headers: dict = field(default_factory=dict)
 
 
-class Action:
+class Action(ABC):
     """Builds the i-th measured request; `after` runs untimed once it answered."""
 
+    @abstractmethod
     def setup(self, send, values: dict) -> None:
-        raise NotImplementedError
+        """Read what the person would have on screen before the first request."""
 
+    @abstractmethod
     def call(self, i: int) -> Call:
-        raise NotImplementedError
+        """The i-th request to time."""
 
     def after(self, send, status: int, body: bytes) -> None:
         pass
