@@ -1,16 +1,15 @@
 """Language and time zone: Vietnamese and Asia/Ho_Chi_Minh unless the person chose English."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from app.clock import LOCAL_TZ, to_local
 
 
 def select_locale() -> str:
@@ -28,24 +27,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    return "Asia/Ho_Chi_Minh"
-
-
-def to_local(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL_TZ)
-
-
-def local_to_utc(moment: datetime) -> datetime:
-    """A naive local wall-clock time (as typed in a form) to an aware UTC datetime."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LOCAL_TZ)
-    return moment.astimezone(timezone.utc)
-
-
-def today_local() -> date:
-    return datetime.now(LOCAL_TZ).date()
+    return LOCAL_TZ.key
 
 
 def _is_vi() -> bool:

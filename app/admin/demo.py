@@ -7,13 +7,12 @@ from sqlalchemy import select
 
 from app.admin.catalogue import CAMPAIGN_TARGETS, TOPICS
 from app.auth.passwords import hash_password
+from app.clock import LOCAL_TZ, local_to_utc, today_local, utcnow
 from app.extensions import db
-from app.i18n import LOCAL_TZ, local_to_utc, today_local
 from app.models import (Consent, ConsentMethod, Enrollment, Gender, Group, HelpRequest,
                         Household, Indicator, Membership, Outcome, Place, RequestStatus,
                         Resident, Role, Session, SessionKind, SessionStatus, SessionVolunteer,
                         Skill, Target, Topic, User, VolunteerArea, VolunteerProfile, Ward)
-from app.models.types import utcnow
 from app.models.volunteers import VolunteerKind
 from app.text import fold
 from app.timeslots import bit, coarse_mask

@@ -18,10 +18,10 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from app.audit import audit
+from app.clock import utcnow
 from app.extensions import db
 from app.models import (Consent, Enrollment, HelpRequest, OutboxMessage, OutboxStatus, Outcome,
                         Resident, Role, Session, SessionKind, User)
-from app.models.types import utcnow
 from app.permissions import deny
 
 ERASED_NAME = "Người dân đã xóa"

@@ -1340,7 +1340,7 @@ def seed_scale(profile_name: str, seed: int = 2026, today: date | None = None,
     from app.admin.demo import DEMO_PASSWORD, seed_catalogue, seed_targets
     from app.auth.passwords import hash_password
     from app.coverage.progress import rebuild as rebuild_progress
-    from app.i18n import today_local
+    from app.clock import today_local
     from app.models import Skill, Ward
 
     profile = PROFILES[profile_name]

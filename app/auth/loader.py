@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, user_loaded_from_cookie
 
-from app.auth import clock
+from app import clock
 from app.extensions import db, login
 
 # What a sign-in adds to the session; removed when it ends, the rest (language,

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.auth import throttle
 from app.auth.passwords import burn_time, hash_password, needs_rehash, verify_password
+from app.clock import utcnow
 from app.extensions import db
 from app.models import Membership, Role, User, VolunteerProfile
-from app.models.types import utcnow
 from app.models.volunteers import VolunteerKind
 from app.text import clean_name
 

@@ -22,7 +22,7 @@ from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.auth import clock
+from app import clock
 from app.extensions import db
 from app.models import LoginThrottle
 
@@ -51,12 +51,12 @@ def seconds_locked(phone_e164: str) -> int:
         LoginThrottle.key == throttle_key(phone_e164)))
     if locked_until is None:
         return 0
-    return max(0, math.ceil((locked_until - clock.now()).total_seconds()))
+    return max(0, math.ceil((locked_until - clock.utcnow()).total_seconds()))
 
 
 def record_failure(phone_e164: str) -> int:
     """Count one failure (atomically, whichever worker sees it); return the seconds locked."""
-    key, now = throttle_key(phone_e164), clock.now()
+    key, now = throttle_key(phone_e164), clock.utcnow()
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(LoginThrottle).values(key=key, failures=1, last_failure_at=now)
     statement = statement.on_conflict_do_update(

@@ -9,9 +9,9 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectM
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.clock import today_local
 from app.coverage.services import INDICATOR_LABELS, INDICATORS
 from app.forms import parse_decimal
-from app.i18n import today_local
 
 MAX_PEOPLE = 1_000_000
 

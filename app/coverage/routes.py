@@ -9,13 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit import audit
+from app.clock import utcnow
 from app.coverage import bp, charts, exports, snapshots
 from app.coverage import services as s
 from app.coverage.forms import CoreTopicsForm, DenominatorsForm, targets_form_class
 from app.extensions import db
 from app.i18n import fmt_short_date, format_number
 from app.models import Topic
-from app.models.types import utcnow
 from app.permissions import is_admin, is_manager, is_official, role_required
 from app.web import redirect_after_write, render
 
@@ -121,7 +121,7 @@ def denominators(group_id: int):
     grp = area.group
     form = DenominatorsForm(obj=grp)
     if request.method == "GET" and grp.denominators_on is None:
-        from app.i18n import today_local
+        from app.clock import today_local
         form.denominators_on.data = today_local()
     if form.validate_on_submit():
         s.update_denominators(grp, form.adults_count.data, form.households_count.data,

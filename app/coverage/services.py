@@ -21,12 +21,11 @@ from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import distinct, func, select
 
+from app.clock import local_to_utc, to_local, utcnow
 from app.coverage import definitions as d
 from app.coverage import progress
 from app.extensions import db
-from app.i18n import local_to_utc, to_local
 from app.models import Group, Indicator, Target, Topic, Ward
-from app.models.types import utcnow
 from app.permissions import deny
 
 

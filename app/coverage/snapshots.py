@@ -22,10 +22,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.clock import utcnow
 from app.coverage import services as s
 from app.extensions import db
 from app.models import CoverageSnapshot, Indicator, Topic
-from app.models.types import utcnow
 
 SNAPSHOT_LEVELS = (s.Level.ALL,)
 

@@ -8,12 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.audit import audit
+from app.clock import today_local, utcnow
 from app.extensions import db
-from app.i18n import today_local
 from app.matching import bp, services
 from app.matching.forms import ActionForm, AssignForm, HandBackForm
 from app.models import Place, RequestStatus
-from app.models.types import utcnow
 from app.permissions import deny, is_manager, is_volunteer, role_required
 from app.privacy import can_see_personal_data, prefetch_assignments, resident_label
 from app.timeslots import describe

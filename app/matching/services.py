@@ -19,8 +19,8 @@ from sqlalchemy import case, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import timeslots
+from app.clock import today_local, utcnow
 from app.extensions import db
-from app.i18n import today_local
 from app.matching.optimize import optimal_pairs
 from app.matching.scoring import Assessment, RequestFacts, Score, VolunteerFacts
 from app.models import (Group, HandBack, HelpRequest, Place, RequestStatus, Resident, Session,
@@ -28,7 +28,6 @@ from app.models import (Group, HandBack, HelpRequest, Place, RequestStatus, Resi
                         VolunteerProfile, Ward)
 from app.models.requests import request_topic
 from app.models.sessions import session_topic
-from app.models.types import utcnow
 from app.models.volunteers import volunteer_topic
 from app.notify.outbox import notify
 from app.permissions import deny

@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import utcnow
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime
 
 
 class AuditEvent(db.Model):

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import utcnow
 from app.extensions import db
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import UTCDateTime, enum_column
 
 
 class OutboxStatus(str, enum.Enum):

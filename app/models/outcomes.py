@@ -7,8 +7,9 @@ from sqlalchemy import (JSON, CheckConstraint, Column, ForeignKey, Index, String
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import utcnow
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime
 
 outcome_skill = Table(
     "outcome_skill", db.metadata,

@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import utcnow
 from app.extensions import db
 from app.models.residents import ConsentMethod
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import UTCDateTime, enum_column
 
 
 class RequestStatus(str, enum.Enum):

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import today_local, utcnow
 from app.extensions import db
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import UTCDateTime, enum_column
 from app.text import fold, initial_form
 
 
@@ -69,7 +70,7 @@ class Resident(db.Model):
     def age(self, today: date | None = None) -> int | None:
         if not self.birth_year:
             return None
-        return (today or date.today()).year - self.birth_year
+        return (today or today_local()).year - self.birth_year
 
 
 class Consent(db.Model):

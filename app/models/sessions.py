@@ -9,9 +9,10 @@ from sqlalchemy import (CheckConstraint, Column, ForeignKey, Index, Numeric, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm import Session as OrmSession
 
+from app.clock import utcnow
 from app.extensions import db
 from app.models.requests import Place
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import UTCDateTime, enum_column
 from app.text import fold
 
 

@@ -1,7 +1,7 @@
 """Column types shared by the models."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -27,10 +27,6 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def enum_column(enum_cls, name: str):

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import today_local, utcnow
 from app.extensions import db
-from app.models.types import UTCDateTime, enum_column, utcnow
+from app.models.types import UTCDateTime, enum_column
 
 
 class VolunteerKind(str, enum.Enum):
@@ -74,13 +75,13 @@ class VolunteerProfile(db.Model):
         return self.verified_at is not None and self.revoked_at is None
 
     def age(self, today: date | None = None) -> int:
-        return (today or date.today()).year - self.birth_year
+        return (today or today_local()).year - self.birth_year
 
     def is_minor(self, today: date | None = None) -> bool:
         return self.age(today) < 18
 
     def is_paused(self, today: date | None = None) -> bool:
-        return self.paused_until is not None and self.paused_until >= (today or date.today())
+        return self.paused_until is not None and self.paused_until >= (today or today_local())
 
     @property
     def has_guardian_consent(self) -> bool:

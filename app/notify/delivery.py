@@ -20,10 +20,9 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.clock import to_local, utcnow
 from app.extensions import db
-from app.i18n import to_local
 from app.models import DeliveryAttempt, OutboxMessage, OutboxStatus, Session, User
-from app.models.types import utcnow
 from app.notify import channels
 from app.notify.outbox import DIGESTIBLE_KINDS, notify
 from app.notify.preferences import IN_APP, Recipient, channel_plan, preference_for

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from app.clock import utcnow
 from app.extensions import db
 from app.models import NotificationPreference, NotifyChannel, OutboxMessage, OutboxStatus
-from app.models.types import utcnow
 from app.notify.channels import is_usable
 from app.text import given_name
 

@@ -55,7 +55,7 @@ def deliver_job() -> str:
 
 def _deliver_and_reschedule() -> str:
     from app.extensions import db
-    from app.models.types import utcnow
+    from app.clock import utcnow
     from app.notify.delivery import deliver_due, next_due_at
 
     report = deliver_due()
@@ -83,7 +83,7 @@ def schedule_delivery(delay: timedelta) -> bool:
     """A delivery job at a later time (one per second at most: the job id is the time)."""
     from rq.exceptions import DuplicateJobError
 
-    from app.models.types import utcnow
+    from app.clock import utcnow
 
     try:
         queue = queue_for()

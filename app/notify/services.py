@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 
 from app.audit import audit
+from app.clock import utcnow
 from app.extensions import db
 from app.models import DeliveryAttempt, OutboxMessage, OutboxStatus, Resident
-from app.models.types import utcnow
 from app.notify.outbox import KIND_LABELS
 from app.notify.preferences import SMS, Recipient
 from app.notify.render import link_endpoint, render

@@ -10,9 +10,9 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.clock import today_local
 from app.coverage.forms import LocalDateField
 from app.forms import max_length, parse_decimal, required
-from app.i18n import today_local
 
 REFRESH = _l("Lựa chọn không hợp lệ. Vui lòng tải lại trang.")
 CAME = (("1", _l("Có đến")), ("0", _l("Không đến")))

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.audit import audit
+from app.clock import utcnow
 from app.extensions import db
 from app.models import SessionStatus
-from app.models.types import utcnow
 from app.outcomes import bp
 from app.outcomes import forms as f
 from app.outcomes import services as s
@@ -166,7 +166,7 @@ def survey(resident_id: int):
     if request.method == "GET":
         for name in s.SURVEY_FIELDS:
             form[name].data = to_choice[getattr(resident, name)]
-        from app.i18n import today_local
+        from app.clock import today_local
         form.surveyed_on.data = today_local()
     if form.validate_on_submit():
         from_choice = {"yes": True, "no": False, "unknown": None}

@@ -12,16 +12,15 @@ from sqlalchemy import distinct, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit import audit
+from app.clock import local_to_utc, to_local, utcnow
 from app.coverage import definitions as d
 from app.extensions import db
 from app.requests.services import insert_with_fresh_code
-from app.i18n import local_to_utc, to_local
 from app.models import (ConsentMethod, Enrollment, EnrollmentStatus, Group, HelpRequest,
                         Membership, Outcome, OutcomeRevision, RequestStatus, Resident, Role,
                         Session, SessionStatus, SessionVolunteer, Skill, Topic, User,
                         VolunteerArea, VolunteerProfile, Ward)
 from app.models.outcomes import outcome_skill
-from app.models.types import utcnow
 from app.notify.outbox import notify
 from app.permissions import deny
 from app.privacy import can_see_personal_data

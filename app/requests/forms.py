@@ -13,9 +13,9 @@ from wtforms import (BooleanField, RadioField, SelectField, SelectMultipleField,
 from wtforms.validators import Optional
 
 from app.areas.services import ADDRESS_MAX, groups_of_ward, wards_with_groups
+from app.clock import today_local
 from app.extensions import db
 from app.forms import VietnameseMobile, max_length, required
-from app.i18n import today_local
 from app.models import ConsentMethod, Gender, Group, Place, Topic
 from app.requests.services import (CODE_MAX, FORM_PLACES, PLACE_ICONS, PLACE_LABELS,
                                    files_for_others, group_open_to, proxy_group_ids)

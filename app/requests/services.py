@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.areas.services import find_household, household_for, leaders_of
+from app.clock import utcnow
 from app.extensions import db
 from app.models import (ConsentMethod, Enrollment, EnrollmentStatus, Gender, Group, HelpRequest,
                         Place, RequestStatus, Resident, Session, SessionKind, SessionStatus, Topic)
 from app.models.requests import request_topic
-from app.models.types import utcnow
 from app.notify.outbox import notify
 from app.permissions import deny, is_manager, is_verified_volunteer
 from app.phone import InvalidPhone, normalize_phone

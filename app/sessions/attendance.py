@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
+from app.clock import utcnow
 from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, NoShow, NoShowStatus, Outcome, Resident,
                         Session, SessionStatus, User, VolunteerProfile)
-from app.models.types import utcnow
 from app.permissions import deny
 from app.sessions.services import (ACTIVE, BOOKED, SchedulingError, _lock_session, enroll,
                                    find_or_create_walk_in)

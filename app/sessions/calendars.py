@@ -11,14 +11,13 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.clock import local_day_bounds, to_local, today_local, utcnow
 from app.extensions import db
-from app.i18n import to_local, today_local
 from app.models import (CalendarFeed, Group, Session, SessionKind, SessionStatus,
                         SessionVolunteer, VolunteerProfile, Ward)
-from app.models.types import utcnow
 from app.permissions import deny
 from app.sessions.reminders import external_url
-from app.sessions.services import ACTIVE, STATUS_LABELS, local_day_bounds, place_name_of
+from app.sessions.services import ACTIVE, STATUS_LABELS, place_name_of
 from app.text import given_name
 
 FEED_PAST = timedelta(days=60)

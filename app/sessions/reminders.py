@@ -13,14 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.clock import local_day_bounds, to_local, utcnow
 from app.extensions import db
-from app.i18n import to_local
 from app.models import (Enrollment, EnrollmentStatus, ReplyAnswer, Resident, Session,
                         SessionKind, SessionReply, SessionStatus, VolunteerProfile)
-from app.models.types import utcnow
 from app.notify.outbox import notify
-from app.sessions.services import (ACTIVE, SEATED, _message_context, cancel_enrollment,
-                                   cancel_session, confirm_session, leaders_of, local_day_bounds)
+from app.sessions.services import (ACTIVE, SEATED, _message_context, cancel_enrollment, cancel_session, confirm_session, leaders_of)
 from app.text import given_name
 
 

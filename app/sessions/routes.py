@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.audit import audit
+from app.clock import to_local, today_local, utcnow
 from app.extensions import db, limiter
-from app.i18n import to_local, today_local
 from app.models import (Enrollment, EnrollmentStatus, NoShow, NoShowStatus, Outcome, Place,
                         ReplyAnswer, RequestStatus, SessionKind, SessionReply, SessionStatus, Topic)
 from app.permissions import deny, is_manager, is_volunteer, role_required
@@ -20,7 +20,6 @@ from app.sessions import attendance, bp, calendars, reminders, services, trackin
 from app.sessions.forms import (CancelForm, ClassForm, ContestForm, ProposalForm, ReasonForm,
                                 RescheduleForm, ResolveForm, SignInForm, WalkInForm, safe_int)
 from app.sessions.services import Checks, SchedulingError, combine_local
-from app.models.types import utcnow
 from app.timeslots import describe
 from app.web import is_fragment_request, redirect_after_write, render
 

@@ -22,15 +22,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select, update
 
+from app.clock import local_to_utc, to_local, today_local, utcnow
 from app.extensions import db
-from app.i18n import LOCAL_TZ, fmt_datetime, fmt_time, local_to_utc, to_local, today_local
+from app.i18n import fmt_datetime, fmt_time
 from app.models import (Consent, ConsentMethod, Enrollment, EnrollmentStatus, Gender, Group,
                         HelpRequest, Membership, Place, RequestStatus, Resident, Role, Session,
                         SessionKind, SessionStatus, SessionVolunteer, Topic, User, VolunteerArea,
                         VolunteerProfile, VolunteerRole, Ward)
 from app.models.requests import request_topic
 from app.models.sessions import room_key
-from app.models.types import utcnow
 from app.notify.outbox import notify
 from app.permissions import deny
 from app.privacy import can_see_personal_data
@@ -991,10 +991,3 @@ def _reset_replies(session: Session) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = local_to_utc(datetime.combine(day, time(0, 0)))
-    return start, start + timedelta(days=1)
-
-
-def now_local() -> datetime:
-    return utcnow().astimezone(LOCAL_TZ)

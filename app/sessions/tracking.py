@@ -12,10 +12,10 @@ from flask import abort
 from flask import session as browser_session
 from sqlalchemy import or_, select
 
+from app.clock import utcnow
 from app.extensions import db
 from app.models import (Enrollment, HelpRequest, NoShow, ReplyAnswer, Session, SessionKind,
                         SessionReply, SessionStatus)
-from app.models.types import utcnow
 from app.permissions import deny
 from app.sessions.services import ACTIVE, SEATED
 

@@ -9,8 +9,8 @@ from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.forms import KIND_LABELS
+from app.clock import today_local
 from app.forms import max_length, required
-from app.i18n import today_local
 from app.timeslots import DAY_NAMES, DAYS, SLOT_NAMES, SLOTS, bit
 
 

@@ -8,11 +8,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app.auth.forms import KIND_LABELS
+from app.clock import today_local, utcnow
 from app.extensions import db
-from app.i18n import today_local
 from app.models import (HelpRequest, Session, SessionStatus, SessionVolunteer, Topic,
                         VolunteerProfile, Ward)
-from app.models.types import utcnow
 from app.permissions import is_manager, is_volunteer, role_required
 from app.text import fold
 from app.timeslots import DAY_NAMES, describe

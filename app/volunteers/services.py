@@ -10,12 +10,11 @@ from flask import abort
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from app.clock import local_to_utc, today_local, utcnow
 from app.extensions import db
-from app.i18n import local_to_utc, today_local
 from app.models import (Group, HelpRequest, Membership, RequestStatus, Role, Session,
                         SessionStatus, SessionVolunteer, Topic, User, VolunteerArea,
                         VolunteerKind, VolunteerProfile)
-from app.models.types import utcnow
 from app.notify.outbox import notify
 from app.permissions import deny
 
