@@ -1,19 +1,60 @@
 """Shared fixtures: the app on SQLite (a temporary file) or on PostgreSQL when
-TEST_DATABASE_URL is set; a client; a CLI runner; factories; a login helper."""
+TEST_DATABASE_URL is set; a client; a CLI runner; factories; a login helper; the clock
+(`clock` mark and TEST_CLOCK, see tests/clock.py)."""
 from __future__ import annotations
 
 import os
 import re
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db as _db
 from app.extensions import limiter
 from config import TestConfig, database_url
+from tests import clock
 from tests.factories import Factory
+
+
+# --- the clock --------------------------------------------------------------------------
+_SESSION_TRAVEL = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_configure(config):
+    at = clock.session_moment()
+    if at is not None:  # the whole run, the served app included, starts at that moment
+        config.stash[_SESSION_TRAVEL] = time_machine.travel(at, tick=True)
+        config.stash[_SESSION_TRAVEL].start()
+
+
+def pytest_unconfigure(config):
+    if _SESSION_TRAVEL in config.stash:
+        config.stash[_SESSION_TRAVEL].stop()
+
+
+def pytest_report_header(config):
+    at = clock.session_moment()
+    return f"clock: {'TEST_CLOCK=' + os.environ['TEST_CLOCK'] + ' (' + at.isoformat() + ')' if at else 'real'}; " \
+        f"`clock` tests run at {', '.join(map(str, clock.MOMENTS))}"
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("clock"):
+        metafunc.parametrize("moment", clock.MOMENTS, ids=str, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def moment(request):
+    """The moment a `clock` test runs at (the clock ticks on from there), else None."""
+    chosen = getattr(request, "param", None)
+    if chosen is None:
+        yield None
+        return
+    with time_machine.travel(chosen.at, tick=True):
+        yield chosen
 
 
 @pytest.fixture(scope="session")

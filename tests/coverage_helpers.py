@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
+from app.clock import utcnow
 from app.models import (Enrollment, EnrollmentStatus, Household, Indicator, Outcome,
                         RequestStatus, SessionKind, SessionStatus, SessionVolunteer, Target)
-from app.models.types import utcnow
 
 NOW = datetime(2026, 5, 20, 3, 0, tzinfo=timezone.utc)  # 10:00 in Hà Nội
 

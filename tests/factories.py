@@ -9,11 +9,11 @@ import itertools
 from datetime import datetime, timedelta
 
 from app.auth.passwords import hash_password
+from app.clock import utcnow
 from app.models import (Group, HelpRequest, Membership, Place, RequestStatus, Resident, Role,
                         Session, SessionKind, SessionStatus, SessionVolunteer, Skill, Topic, User,
                         VolunteerArea, VolunteerProfile, Ward)
 from app.models.topics import CompetenceArea
-from app.models.types import utcnow
 from app.models.volunteers import VolunteerKind
 from app.timeslots import ALL
 

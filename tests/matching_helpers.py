@@ -6,9 +6,9 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
+from app.clock import utcnow
 from app.models import (Gender, Group, Household, Place, Resident, SessionStatus, Topic,
                         User, Ward)
-from app.models.types import utcnow
 from app.text import fold
 from app.timeslots import bit
 

@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from app.clock import utcnow
 from app.extensions import db
 from app.models import OutboxMessage
-from app.models.types import utcnow
 
 
 def free_port() -> int:

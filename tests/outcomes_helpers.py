@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
+from app.clock import utcnow
 from app.models import (Enrollment, Gender, Place, RequestStatus, SessionKind, SessionStatus,
                         SessionVolunteer, VolunteerRole)
-from app.models.types import utcnow
 from app.timeslots import coarse_mask
 
 

@@ -40,6 +40,7 @@ from html.parser import HTMLParser
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
+import time_machine
 from flask import Flask
 
 from tests.conftest import csrf_token_from
@@ -47,14 +48,22 @@ from tests.conftest import csrf_token_from
 
 # --- time ---------------------------------------------------------------------------
 class Clock:
-    """Replaces the clock of the sign-in rules (app.auth.clock.now) with one tests move."""
+    """Stops the clock at `start` (now by default) for the app and the test alike, and
+    moves it when the test says so (time-machine)."""
 
-    def __init__(self, monkeypatch, start: datetime | None = None):
-        self.moment = start or datetime.now(timezone.utc)
-        monkeypatch.setattr("app.auth.clock.now", lambda: self.moment)
+    def __init__(self, start: datetime | None = None):
+        self._traveller = time_machine.travel(start or datetime.now(timezone.utc), tick=False)
+        self._coordinates = self._traveller.start()
+
+    @property
+    def moment(self) -> datetime:
+        return datetime.now(timezone.utc)
 
     def advance(self, **delta) -> None:
-        self.moment += timedelta(**delta)
+        self._coordinates.shift(timedelta(**delta))
+
+    def stop(self) -> None:
+        self._traveller.stop()
 
 
 # --- other app instances ---------------------------------------------------------------

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from app.i18n import local_to_utc, today_local
+from app.clock import local_to_utc, today_local
 from app.models import (OutboxMessage, Place, RequestStatus, Session, SessionKind, SessionStatus,
                         SessionVolunteer, VolunteerRole)
 from app.sessions.services import place_key

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.auth.passwords import hash_password, verify_password
+from app.clock import today_local
 from app.models import Role, User
 from tests.conftest import csrf_token_from
 
@@ -92,11 +93,12 @@ def test_changing_the_password_ends_other_sessions(app, client, auth, binh, db):
     assert "Đăng xuất" not in client.get("/").get_data(as_text=True)
 
 
+@pytest.mark.clock
 def test_volunteer_registers_and_is_unverified(client, db):
     token = csrf_token_from(client.get("/dang-ky-tinh-nguyen-vien"))
     response = client.post("/dang-ky-tinh-nguyen-vien", data={
         "csrf_token": token, "full_name": "  Lê   Thu Hà ", "phone": "0987 654 321",
-        "birth_year": "2009", "kind": "student", "organisation": "THPT Trần Phú",
+        "birth_year": str(today_local().year - 16), "kind": "student", "organisation": "THPT Trần Phú",
         "password": "mat-khau-123", "password_confirm": "mat-khau-123"})
     assert response.status_code == 303
     user = db.session.scalar(db.select(User).where(User.phone == "+84987654321"))

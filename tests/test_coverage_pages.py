@@ -10,10 +10,9 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.clock import today_local, utcnow
 from app.coverage import services as s
-from app.i18n import today_local
 from app.models import AuditEvent, Group, Indicator, Target, Topic
-from app.models.types import utcnow
 from tests.conftest import csrf_token_from
 from tests.coverage_helpers import FigureCells, town, vn_number
 

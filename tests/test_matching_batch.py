@@ -8,10 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.i18n import today_local
+from app.clock import today_local, utcnow
 from app.matching.services import accept_request, propose_for_ward
 from app.models import HelpRequest, Place, RequestStatus, VolunteerProfile
-from app.models.types import utcnow
 from tests.conftest import csrf_token_from
 from tests.matching_helpers import neighbourhood
 

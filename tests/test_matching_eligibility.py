@@ -6,10 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.i18n import today_local
+from app.clock import today_local, utcnow
 from app.matching import services
 from app.models import HelpRequest, OutboxMessage, Place, RequestStatus
-from app.models.types import utcnow
 from tests.matching_helpers import MONDAY_EVENING, SATURDAY_MORNING, neighbourhood
 
 
@@ -163,6 +162,7 @@ def test_a_minor_with_consent_helps_at_the_community_house_and_remotely(make, db
     assert accept(db, lan, request) is None
 
 
+@pytest.mark.clock
 def test_a_minor_never_visits_a_home_alone(make, db, n):
     lan = _minor(make, n)
     request = make.request(n.binh, topics=[n.zalo], place=Place.HOME)
@@ -170,6 +170,7 @@ def test_a_minor_never_visits_a_home_alone(make, db, n):
     assert accept(db, lan, request) == "home"
 
 
+@pytest.mark.clock
 def test_a_minor_visits_a_home_with_their_adult_partner_who_is_counted_too(make, db, n):
     minh = make.volunteer("Trần Văn Minh", topics=[n.bank], groups=[n.group5], capacity=2)
     lan = _minor(make, n)

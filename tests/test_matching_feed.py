@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.clock import today_local, utcnow
 from app.models import (AuditEvent, Gender, HandBack, HelpRequest, OutboxMessage, Place,
                         RequestStatus)
-from app.models.types import utcnow
 from tests.conftest import csrf_token_from
 from tests.matching_helpers import MONDAY_EVENING, SATURDAY_MORNING, neighbourhood, resident_at
 
@@ -40,6 +40,7 @@ def test_an_unverified_volunteer_sees_no_request_and_nothing_personal(client, au
     assert "0912" not in body and n.binh.phone[-6:] not in body
 
 
+@pytest.mark.clock
 def test_residents_are_masked_and_nearest_then_longest_waiting_come_first(client, auth, make, n):
     minh = make.volunteer(topics=[n.zalo], groups=[n.group3], wards=[n.ward])
     hung = make.resident(n.group5, name="Trần Văn Hùng", gender=Gender.MALE, birth_year=1950)
@@ -53,7 +54,7 @@ def test_residents_are_masked_and_nearest_then_longest_waiting_come_first(client
 
     _response, body = page(client)
 
-    age = utcnow().year - 1954
+    age = today_local().year - 1954  # her age by Vietnam's calendar
     assert f"Bà B. · Tổ dân phố số 3 · {age} tuổi" in body
     positions = [body.index(label) for label in ("Bà B.", "Bà M.", "Ông H.")]
     assert positions == sorted(positions)  # tổ 3 first (longest waiting first), then the ward
@@ -83,7 +84,7 @@ def test_requests_that_do_not_fit_are_left_out(client, auth, make, n):
 
 def test_a_volunteer_under_18_without_an_adult_partner_is_offered_no_home_visit(
         client, auth, make, n):
-    from app.i18n import today_local
+    from app.clock import today_local
     lan = make.volunteer("Lê Thu Hà", topics=[n.zalo], groups=[n.group3],
                          birth_year=today_local().year - 16)
     lan.volunteer_profile.guardian_consent_by = "Lê Văn Tuấn (bố)"
@@ -228,7 +229,7 @@ def test_a_volunteer_at_capacity_sees_requests_but_cannot_accept(client, auth, m
 
 
 def test_a_paused_volunteer_is_told_why_the_list_is_empty(client, auth, make, n):
-    from app.i18n import today_local
+    from app.clock import today_local
     minh = make.volunteer(topics=[n.zalo], groups=[n.group3])
     minh.volunteer_profile.paused_until = today_local() + timedelta(days=5)
     make.request(n.binh, topics=[n.zalo])
@@ -299,7 +300,7 @@ def test_someone_elses_request_stays_closed(client, auth, make, n):
 
 
 def test_the_adult_companion_sees_who_they_go_with(client, auth, make, n):
-    from app.i18n import today_local
+    from app.clock import today_local
     minh = make.volunteer("Trần Văn Minh", groups=[n.group5])
     lan = make.volunteer("Lê Thu Hà", topics=[n.zalo], groups=[n.group3],
                          birth_year=today_local().year - 16)

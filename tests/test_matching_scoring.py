@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.clock import utcnow
 from app.matching import services
 from app.matching.scoring import (LOAD_POINTS, PROXIMITY_GROUP, PROXIMITY_WARD, RULES,
                                   Assessment, RequestFacts, VolunteerFacts, describe_times,
                                   load_points)
 from app.models import SessionStatus
-from app.models.types import utcnow
 from app.timeslots import ALL, coarse_mask
 from tests.matching_helpers import SATURDAY_MORNING, SUNDAY_MORNING, done_sessions, neighbourhood
 

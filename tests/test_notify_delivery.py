@@ -8,11 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from app.clock import LOCAL_TZ, today_local, utcnow
 from app.extensions import db
-from app.i18n import LOCAL_TZ, today_local
 from app.models import (DeliveryAttempt, OutboxMessage, OutboxStatus, RequestStatus,
                         Resident)
-from app.models.types import utcnow
 from app.notify.delivery import deliver_due
 from app.notify.outbox import notify
 from app.notify.preferences import set_preferences
@@ -254,6 +253,7 @@ def test_the_chosen_channel_is_used(app, make, gateway):
     assert len(gateway.received("/sms")) == 1 and gateway.received("/zalo") == []
 
 
+@pytest.mark.clock
 def test_a_volunteer_on_the_daily_digest_gets_one_message_a_day(app, make, gateway):
     minh = make.volunteer("Trần Văn Minh")
     set_preferences(user=minh, channel="zalo", opted_out=False, daily_digest=True)
@@ -278,6 +278,7 @@ def test_a_volunteer_on_the_daily_digest_gets_one_message_a_day(app, make, gatew
     assert held == 0
 
 
+@pytest.mark.clock
 def test_turning_the_digest_off_sends_what_was_waiting(app, make, gateway):
     minh = make.volunteer("Trần Văn Minh")
     set_preferences(user=minh, channel="zalo", opted_out=False, daily_digest=True)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.i18n import local_to_utc, today_local
+from app.clock import local_to_utc, today_local
 from app.models import AuditEvent, SessionStatus
 from app.outcomes import services
 from tests.coverage_helpers import past_session

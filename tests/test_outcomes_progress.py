@@ -6,10 +6,9 @@ from datetime import date, timedelta
 from flask import render_template
 from sqlalchemy import select
 
+from app.clock import to_local, today_local, utcnow
 from app.coverage import services as coverage
-from app.i18n import to_local, today_local
 from app.models import AuditEvent, RequestStatus, Resident
-from app.models.types import utcnow
 from app.outcomes import services
 from tests.conftest import csrf_token_from
 from tests.coverage_helpers import attended, past_session

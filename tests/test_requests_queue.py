@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.models import AuditEvent, Gender, HelpRequest, RequestStatus
-from app.models.types import utcnow
 from tests.conftest import csrf_token_from
 from tests.requests_helpers import HX, neighbourhood, text
 

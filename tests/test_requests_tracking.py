@@ -7,10 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.i18n import local_to_utc
+from app.clock import local_to_utc, utcnow
 from app.models import (Enrollment, EnrollmentStatus, HelpRequest, OutboxMessage, Place,
                         RequestStatus, SessionKind, SessionStatus)
-from app.models.types import utcnow
 from tests.conftest import csrf_token_from
 from tests.requests_helpers import HX, neighbourhood, submit, text, track
 

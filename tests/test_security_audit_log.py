@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.models import AuditEvent
-from app.models.types import utcnow
 from tests.security_helpers import (ADMIN, LEADER, OFFICIAL, OTHER_LEADER, OTHER_OFFICIAL,
                                     build_world)
 

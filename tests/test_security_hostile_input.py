@@ -64,7 +64,7 @@ def _session_just_ended(world, db) -> None:
 
     from app.models import Outcome, Session, SessionStatus
     from app.models.outcomes import OutcomeRevision, outcome_skill
-    from app.models.types import utcnow
+    from app.clock import utcnow
 
     ended = utcnow().replace(microsecond=0) - timedelta(hours=1)
     outcomes = [o.id for o in db.session.scalars(

@@ -21,8 +21,10 @@ def thang(make):
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+def clock():
+    stopped = Clock()
+    yield stopped
+    stopped.stop()
 
 
 def login(client, phone=PHONE, password=Factory.PASSWORD, remember=False, base_url=None):

@@ -26,8 +26,10 @@ def thang(make):
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+def clock():
+    stopped = Clock()
+    yield stopped
+    stopped.stop()
 
 
 def attempt(client, password, phone=PHONE, headers=None):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from app.i18n import today_local
+from app.clock import today_local
 from app.models import (AuditEvent, Enrollment, EnrollmentStatus, Gender, NoShow, NoShowStatus,
                         Outcome, Resident, Session, SessionStatus, SessionVolunteer)
 from tests.conftest import csrf_token_from
@@ -63,6 +63,7 @@ def sign_in(client, scene, **data):
                        data={"csrf_token": csrf_token_from(page), **data})
 
 
+@pytest.mark.clock
 def test_the_leader_enters_the_paper_sheet_in_one_screen(client, auth, db, scene):
     auth.login(scene.leader.phone)
     binh_seat = scene.seats[scene.binh.id]
@@ -108,6 +109,7 @@ def test_walk_ins_need_consent_and_a_valid_phone(client, auth, scene):
     assert "Số điện thoại chưa đúng" in bad_phone.get_data(as_text=True)
 
 
+@pytest.mark.clock
 def test_a_class_that_has_not_started_cannot_be_signed_in(client, auth, make, scene):
     tomorrow = today_local() + timedelta(days=1)
     future = booked(make, scene.group, at(tomorrow, 9), at(tomorrow, 10), place_name="Phòng B")

@@ -14,6 +14,9 @@ from tests.sessions_helpers import at, booked, next_local_day
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
+# Weeks, today and tomorrow: these run at every moment of tests/clock.py.
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def scene(make):

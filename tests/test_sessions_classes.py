@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.clock import to_local
 from app.models import (Consent, Enrollment, EnrollmentStatus, Gender, HelpRequest,
                         RequestStatus, Resident, Session, SessionStatus)
-from app.i18n import to_local
 from tests.conftest import csrf_token_from
 from tests.sessions_helpers import at, booked, messages, next_local_day
 

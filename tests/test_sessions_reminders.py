@@ -6,11 +6,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.i18n import today_local
+from app.clock import today_local
 from app.models import (Enrollment, EnrollmentStatus, Gender, Place, ReplyAnswer, RequestStatus,
                         Session, SessionKind, SessionReply, SessionStatus)
 from tests.conftest import csrf_token_from
 from tests.sessions_helpers import at, booked, messages
+
+# Weeks, today and tomorrow: these run at every moment of tests/clock.py.
+pytestmark = pytest.mark.clock
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from app.i18n import local_to_utc
+from app.clock import local_to_utc
 from app.models import Enrollment, RequestStatus, SessionKind, SessionStatus, SessionVolunteer
 from app.volunteers.services import week_bounds, weekly_load
 from tests.matching_helpers import neighbourhood
@@ -18,12 +18,14 @@ def at(day: int, hour: int, minute: int = 0):
     return local_to_utc(datetime(2026, 11, day, hour, minute))
 
 
+@pytest.mark.clock
 def test_the_week_is_monday_to_sunday_in_vietnam_time():
     start, end = week_bounds(WEDNESDAY)
     assert start == at(23, 0) and end == at(30, 0)
     assert start.hour == 17 and start.day == 22  # 0:00 in Hà Nội is 17:00 UTC the day before
 
 
+@pytest.mark.clock
 def test_weekly_load_counts_each_commitment_of_this_week_once(make, db):
     n = neighbourhood(make)
     minh = make.volunteer("Trần Văn Minh", groups=[n.group3])
@@ -86,11 +88,12 @@ def test_weekly_load_of_a_volunteer_with_nothing_is_zero(make):
     assert weekly_load([]) == {}
 
 
+@pytest.mark.clock
 def test_a_session_this_week_uses_a_slot_of_the_capacity(make, db):
     from app.matching import services
     n = neighbourhood(make)
     minh = make.volunteer(topics=[n.zalo], groups=[n.group3], capacity=1)
-    from app.i18n import today_local
+    from app.clock import today_local
     monday = today_local() - timedelta(days=today_local().weekday())
     make.session(n.group3, starts_at=local_to_utc(datetime.combine(
         monday, datetime.min.time()).replace(hour=6, minute=30)), volunteers=[minh])

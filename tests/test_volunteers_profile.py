@@ -1,9 +1,11 @@
 """A volunteer edits their own profile: what, where, when, how much, and a pause."""
 from __future__ import annotations
 
+import pytest
+
 from datetime import timedelta
 
-from app.i18n import today_local
+from app.clock import today_local
 from app.models import VolunteerKind, VolunteerProfile
 from app.timeslots import bit
 from tests.conftest import csrf_token_from
@@ -101,6 +103,7 @@ def test_after_verification_the_birth_year_is_what_the_leader_saw(client, auth, 
     assert profile.guardian_consent_by == "Lê Văn Tuấn (bố)"
 
 
+@pytest.mark.clock
 def test_a_minor_records_who_consented_and_when(client, auth, make, db):
     n = neighbourhood(make)
     lan = make.volunteer("Lê Thu Hà", verified=False)
@@ -121,6 +124,7 @@ def test_a_minor_records_who_consented_and_when(client, auth, make, db):
     assert profile.has_guardian_consent and profile.is_minor()
 
 
+@pytest.mark.clock
 def test_a_pause_keeps_new_requests_away_until_the_date(client, auth, make, db):
     n = neighbourhood(make)
     minh = make.volunteer(topics=[n.zalo], groups=[n.group3])

@@ -5,10 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.i18n import today_local
+from app.clock import today_local, utcnow
 from app.models import (HelpRequest, OutboxMessage, Place, RequestStatus, SessionStatus,
                         SessionVolunteer, VolunteerProfile)
-from app.models.types import utcnow
 from app.privacy import can_see_personal_data
 from tests.conftest import csrf_token_from
 from tests.matching_helpers import neighbourhood

@@ -19,9 +19,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.admin.demo import DEMO_PASSWORD
+from app.clock import LOCAL_TZ, today_local, utcnow
 from app.extensions import db
-from app.i18n import LOCAL_TZ, today_local
-from app.models.types import utcnow
 from app.models import HelpRequest, RequestStatus, Session
 from tests.browser.helpers import assert_accessible, login, shot
 
@@ -93,10 +92,24 @@ def _menu(page, name):
 
 
 def _next_saturday():
-    """A Saturday at least two days ahead (inside the "weekend morning" window)."""
+    """A Saturday at least two days ahead (inside the "weekend morning" window): on a
+    Friday or a Saturday, the Saturday of next week."""
     today = today_local()
     days = (5 - today.weekday()) % 7
     return today + timedelta(days=days if days >= 2 else days + 7)
+
+
+def _open_week_of(page, day):
+    """On the calendar (which opens at this week), go forward to the week of `day`, as the
+    leader would with "Tuần sau"."""
+    this_monday = today_local() - timedelta(days=today_local().weekday())
+    monday = day - timedelta(days=day.weekday())
+    for _ in range((monday - this_monday).days // 7):
+        shown = page.locator("#week-title").inner_text()
+        page.get_by_role("link", name="Tuần sau ›").click()
+        expect(page.locator("#week-title")).not_to_have_text(shown)
+    expect(page).to_have_url(re.compile(rf"week={monday.isoformat()}") if monday != this_monday
+                             else re.compile(r"/lich"))
 
 
 def _accept_and_propose(page, live_server, code, *, second=None):
@@ -147,6 +160,7 @@ def _accept_and_propose(page, live_server, code, *, second=None):
     return saturday
 
 
+@pytest.mark.clock
 def test_volunteer_accepts_and_proposes_a_time_while_a_second_is_told_it_is_taken(
         page, open_phone, live_server, demo):
     code = _file_request_for_grandmother(open_phone(), live_server, demo["groups"]["HG03"])
@@ -233,12 +247,14 @@ def _gather_a_class(page, live_server):
     _accessible(page)
 
     _menu(page, "Lịch tổ")
+    _open_week_of(page, saturday)
     expect(page.locator("main")).to_contain_text("Cùng bà học Zalo và ngân hàng số")
     shot(page, "calendar-shows-the-class")
     _accessible(page)
     return session_id
 
 
+@pytest.mark.clock
 def test_leader_gathers_three_waiting_requests_into_a_full_class(
         page, open_phone, live_server, demo):
     # Waiting in tổ 3 for Zalo or digital banking: Bình and Mai (demo) and Xuân (filed now).
