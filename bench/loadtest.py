@@ -69,7 +69,7 @@ def make_accounts(per_role: int) -> dict[str, list[str]]:
     from app.auth.passwords import hash_password
     from app.extensions import db
     from app.models import Group, Membership, Role, Topic, User, VolunteerArea, VolunteerProfile
-    from app.models.types import utcnow
+    from app.clock import utcnow
     from app.models.volunteers import VolunteerKind
 
     app = create_app()
