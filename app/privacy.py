@@ -13,8 +13,6 @@ from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, HelpRequest, RequestStatus, Resident,
                         Session, SessionStatus, SessionVolunteer)
 
-ASSIGNED_REQUEST_STATES = (RequestStatus.ASSIGNED, RequestStatus.SCHEDULED)
-ACTIVE_SESSION_STATES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
 
 
 def _assignment_clauses(profile, resident_id):
@@ -22,11 +20,11 @@ def _assignment_clauses(profile, resident_id):
         HelpRequest.resident_id == resident_id,
         (HelpRequest.volunteer_id == profile.id)
         | (HelpRequest.companion_volunteer_id == profile.id),  # the adult on a minor's visit
-        HelpRequest.status.in_(ASSIGNED_REQUEST_STATES))
+        HelpRequest.status.in_(RequestStatus.HELD))
     by_session = exists().where(
         SessionVolunteer.volunteer_id == profile.id,
         SessionVolunteer.session_id == Session.id,
-        Session.status.in_(ACTIVE_SESSION_STATES),
+        Session.status.in_(SessionStatus.ACTIVE),
         Enrollment.session_id == Session.id, Enrollment.resident_id == resident_id,
         Enrollment.status != EnrollmentStatus.CANCELLED)
     return by_request, by_session

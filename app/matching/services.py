@@ -31,8 +31,7 @@ from app.models.sessions import session_topic
 from app.models.volunteers import volunteer_topic
 from app.notify.outbox import notify
 from app.permissions import deny
-from app.volunteers.services import (HELD_REQUEST_STATES, leaders_for_groups, lock_volunteers,
-                                     weekly_load)
+from app.volunteers.services import leaders_for_groups, lock_volunteers, weekly_load
 
 FEED_LIMIT = 50
 OPTIONS_PER_ROW = 6
@@ -257,7 +256,7 @@ def open_requests_near(profile: VolunteerProfile | None) -> Feed:
     feed.held = list(db.session.scalars(
         select(HelpRequest).where(or_(HelpRequest.volunteer_id == profile.id,
                                       HelpRequest.companion_volunteer_id == profile.id),
-                                  HelpRequest.status.in_(HELD_REQUEST_STATES))
+                                  HelpRequest.status.in_(RequestStatus.HELD))
         .order_by(HelpRequest.assigned_at.desc(), HelpRequest.id.desc())
         .options(selectinload(HelpRequest.topics),
                  joinedload(HelpRequest.resident).joinedload(Resident.group))))

@@ -21,6 +21,12 @@ class RequestStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
+# Named sets of states (constants on the enum, not members of it).
+RequestStatus.LIVE = (RequestStatus.OPEN, RequestStatus.ASSIGNED,  # not yet done or cancelled
+                      RequestStatus.SCHEDULED)
+RequestStatus.HELD = (RequestStatus.ASSIGNED, RequestStatus.SCHEDULED)  # a volunteer holds it
+
+
 class Place(str, enum.Enum):
     HOME = "home"                        # tại nhà
     COMMUNITY_HOUSE = "community_house"  # nhà văn hóa

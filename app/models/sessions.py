@@ -28,10 +28,19 @@ class SessionStatus(str, enum.Enum):
     DONE = "done"
 
 
+# Named sets of states (constants on the enum, not members of it).
+SessionStatus.ACTIVE = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)  # still to take place
+SessionStatus.BOOKED = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED,  # holds its time and room
+                        SessionStatus.DONE)
+
+
 class EnrollmentStatus(str, enum.Enum):
     ENROLLED = "enrolled"
     WAITING = "waiting"      # on the waiting list beyond capacity
     CANCELLED = "cancelled"
+
+
+EnrollmentStatus.SEATED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITING)  # not cancelled
 
 
 class VolunteerRole(str, enum.Enum):

@@ -27,8 +27,6 @@ from app.privacy import can_see_personal_data
 from app.text import fold
 from app.timeslots import ALL
 
-LOGGABLE_STATES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
-OPEN_REQUEST_STATES = (RequestStatus.OPEN, RequestStatus.ASSIGNED, RequestStatus.SCHEDULED)
 
 
 class OutcomeError(Exception):
@@ -184,7 +182,7 @@ def log_outcomes(user, session: Session, entries: list[AttendeeEntry],
     if session.starts_at > now:
         raise OutcomeError(_("Buổi này chưa diễn ra. Hãy ghi kết quả sau buổi học."))
     done = db.session.execute(
-        update(Session).where(Session.id == session.id, Session.status.in_(LOGGABLE_STATES))
+        update(Session).where(Session.id == session.id, Session.status.in_(SessionStatus.ACTIVE))
         .values(status=SessionStatus.DONE).execution_options(synchronize_session=False))
     if done.rowcount != 1:
         raise OutcomeError(_("Buổi này đã được ghi kết quả rồi. Nếu cần sửa, hãy báo tổ trưởng."))
@@ -244,7 +242,7 @@ def _close_requests(session: Session, seats, now: datetime) -> None:
     if ids:
         db.session.execute(
             update(HelpRequest).where(HelpRequest.id.in_(ids),
-                                      HelpRequest.status.in_(OPEN_REQUEST_STATES))
+                                      HelpRequest.status.in_(RequestStatus.LIVE))
             .values(status=RequestStatus.DONE, closed_at=now)
             .execution_options(synchronize_session=False))
 
@@ -458,7 +456,7 @@ def sessions_to_log(user, now: datetime | None = None, limit: int = 50) -> list[
     if not mine:
         return []
     return list(db.session.scalars(
-        select(Session).where(Session.status.in_(LOGGABLE_STATES), Session.starts_at <= now,
+        select(Session).where(Session.status.in_(SessionStatus.ACTIVE), Session.starts_at <= now,
                               or_(*mine))
         .options(joinedload(Session.group), selectinload(Session.topics))
         .order_by(Session.starts_at.desc()).limit(limit)))

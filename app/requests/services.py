@@ -37,8 +37,6 @@ CODE_MAX = 12
 # How many requests one browser remembers having proved access to.
 TRACKED_MAX = 5
 
-ACTIVE_STATES = (RequestStatus.OPEN, RequestStatus.ASSIGNED, RequestStatus.SCHEDULED)
-LIVE_SESSION_STATES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
 LONG_WAIT = timedelta(days=7)
 
 STATUS_LABELS = {
@@ -62,7 +60,7 @@ FORM_PLACES = (Place.HOME, Place.COMMUNITY_HOUSE, Place.REMOTE)
 QUEUE_FILTERS = {
     "waiting": (_l("Đang chờ"), (RequestStatus.OPEN,)),
     "in_progress": (_l("Đã có người nhận"), (RequestStatus.ASSIGNED, RequestStatus.SCHEDULED)),
-    "active": (_l("Tất cả đang mở"), ACTIVE_STATES),
+    "active": (_l("Tất cả đang mở"), RequestStatus.LIVE),
 }
 QUEUE_PER_PAGE = 25
 
@@ -196,7 +194,7 @@ def open_duplicate(resident_id: int, topic_ids) -> HelpRequest | None:
         select(HelpRequest)
         .join(request_topic, request_topic.c.request_id == HelpRequest.id)
         .where(HelpRequest.resident_id == resident_id,
-               HelpRequest.status.in_(ACTIVE_STATES),
+               HelpRequest.status.in_(RequestStatus.LIVE),
                request_topic.c.topic_id.in_(list(topic_ids)))
         .order_by(HelpRequest.created_at, HelpRequest.id).limit(1))
 
@@ -342,14 +340,14 @@ def cancel_request(request_id: int, *, reason: str | None = None, by_user=None) 
         _("Người dân tự hủy") if by_user is None else _("Hủy bởi %(name)s", name=by_user.full_name))
     result = db.session.execute(
         update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.status.in_(ACTIVE_STATES))
+        .where(HelpRequest.id == request_id, HelpRequest.status.in_(RequestStatus.LIVE))
         .values(status=RequestStatus.CANCELLED, closed_at=now, cancel_reason=reason)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         return False
     sessions = db.session.scalars(select(Session).where(
         Session.request_id == request_id, Session.kind == SessionKind.ONE_TO_ONE,
-        Session.status.in_(LIVE_SESSION_STATES)).with_for_update())
+        Session.status.in_(SessionStatus.ACTIVE)).with_for_update())
     for session in sessions:
         session.status = SessionStatus.CANCELLED
         session.cancel_reason = reason
@@ -366,7 +364,7 @@ def cancel_request(request_id: int, *, reason: str | None = None, by_user=None) 
 
 
 def can_cancel(help_request: HelpRequest) -> bool:
-    return help_request.status in ACTIVE_STATES
+    return help_request.status in RequestStatus.LIVE
 
 
 # --- leaders and officials ----------------------------------------------------------------------
@@ -397,7 +395,7 @@ def queue_for(user, *, state: str = "waiting", group_id: int | None = None, page
 
 def queue_counts(user, group_id: int | None = None) -> dict[str, int]:
     rows = db.session.execute(_in_scope(
-        select(HelpRequest.status, func.count()).where(HelpRequest.status.in_(ACTIVE_STATES))
+        select(HelpRequest.status, func.count()).where(HelpRequest.status.in_(RequestStatus.LIVE))
         .group_by(HelpRequest.status), user, group_id)).all()
     by_state = {status: n for status, n in rows}
     return {key: sum(by_state.get(s, 0) for s in states)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.areas.services import get_group_for, managed_groups
 from app.audit import audit
 from app.extensions import db
-from app.models import HelpRequest, Resident
+from app.models import HelpRequest, RequestStatus, Resident
 from app.permissions import is_manager, role_required
 from app.privacy import resident_label
 from app.residents import bp, services
@@ -19,8 +19,6 @@ from app.web import render
 @role_required(is_manager)
 def directory():
     """Residents of the person's groups; the list follows the search as it is typed."""
-    from app.requests.services import ACTIVE_STATES
-
     groups = managed_groups(current_user)
     group_id = request.args.get("to", type=int)
     if group_id is not None:
@@ -31,7 +29,7 @@ def directory():
     ids = [r.id for r in page.items]
     open_counts = dict(db.session.execute(
         select(HelpRequest.resident_id, func.count()).where(
-            HelpRequest.resident_id.in_(ids), HelpRequest.status.in_(ACTIVE_STATES))
+            HelpRequest.resident_id.in_(ids), HelpRequest.status.in_(RequestStatus.LIVE))
         .group_by(HelpRequest.resident_id)).all()) if ids else {}
     return render("residents/directory.html", block="results", page=page, q=text,
                   groups=groups, group_id=group_id, open_counts=open_counts,

@@ -19,8 +19,7 @@ from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, NoShow, NoShowStatus, Outcome, Resident,
                         Session, SessionStatus, User, VolunteerProfile)
 from app.permissions import deny
-from app.sessions.services import (ACTIVE, BOOKED, SchedulingError, _lock_session, enroll,
-                                   find_or_create_walk_in)
+from app.sessions.services import SchedulingError, _lock_session, enroll, find_or_create_walk_in
 
 NO_SHOW_LABELS = {
     NoShowStatus.RECORDED: _l("Ghi nhận vắng mặt"),
@@ -80,7 +79,7 @@ def record_sign_in(actor: User, session: Session, *, present_seat_ids: set[int],
     volunteers came (their hours), and who signed in at the door (seated by `enroll`, within
     capacity). Absences become no-shows; the session is marked as having taken place."""
     locked = _lock_session(session.id)
-    if locked.status not in BOOKED:
+    if locked.status not in SessionStatus.BOOKED:
         raise SchedulingError(_("Buổi này đã hủy."))
     if locked.starts_at > utcnow():
         raise SchedulingError(_("Buổi này chưa bắt đầu; hãy điểm danh sau khi buổi diễn ra."))
@@ -116,7 +115,7 @@ def record_sign_in(actor: User, session: Session, *, present_seat_ids: set[int],
         else:
             sv.hours = Decimal(0)
             record_no_show(actor, locked, volunteer=sv.volunteer)
-    if locked.status in ACTIVE:
+    if locked.status in SessionStatus.ACTIVE:
         locked.status = SessionStatus.DONE
     db.session.flush()
 

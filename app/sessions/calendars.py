@@ -17,7 +17,7 @@ from app.models import (CalendarFeed, Group, Session, SessionKind, SessionStatus
                         SessionVolunteer, VolunteerProfile, Ward)
 from app.permissions import deny
 from app.sessions.reminders import external_url
-from app.sessions.services import ACTIVE, STATUS_LABELS, place_name_of
+from app.sessions.services import STATUS_LABELS, place_name_of
 from app.text import given_name
 
 FEED_PAST = timedelta(days=60)
@@ -127,7 +127,7 @@ def my_sessions(profile: VolunteerProfile, now: datetime | None = None):
         SessionVolunteer.volunteer_id == profile.id).options(selectinload(Session.group),
                                                              selectinload(Session.enrollments))
     upcoming = db.session.scalars(base.where(
-        Session.status.in_(ACTIVE), Session.ends_at > now)
+        Session.status.in_(SessionStatus.ACTIVE), Session.ends_at > now)
         .order_by(Session.starts_at).limit(100)).all()
     recent = db.session.scalars(base.where(
         Session.status != SessionStatus.CANCELLED, Session.ends_at <= now,

@@ -18,7 +18,8 @@ from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, ReplyAnswer, Resident, Session,
                         SessionKind, SessionReply, SessionStatus, VolunteerProfile)
 from app.notify.outbox import notify
-from app.sessions.services import (ACTIVE, SEATED, _message_context, cancel_enrollment, cancel_session, confirm_session, leaders_of)
+from app.sessions.services import (_message_context, cancel_enrollment, cancel_session,
+                                   confirm_session, leaders_of)
 from app.text import given_name
 
 
@@ -91,14 +92,14 @@ def answer_reply(reply: SessionReply, answer: ReplyAnswer, reason: str | None = 
     """Record "I'll come" / "I can't come". Returns what happened: "unchanged", "coming",
     "confirmed" (a proposed one-to-one is now confirmed), "cannot_come" or "closed"."""
     session = reply.session
-    if session.status not in ACTIVE or session.ends_at <= utcnow():
+    if session.status not in SessionStatus.ACTIVE or session.ends_at <= utcnow():
         return "closed"
     if reply.answer == answer:
         return "unchanged"
     if reply.resident_id is not None:
         seat = db.session.scalar(select(Enrollment).where(
             Enrollment.session_id == session.id, Enrollment.resident_id == reply.resident_id))
-        if seat is None or seat.status not in SEATED:
+        if seat is None or seat.status not in EnrollmentStatus.SEATED:
             return "closed"
     reply.answer, reply.answered_at = answer, utcnow()
     if answer == ReplyAnswer.CANNOT_COME:
@@ -122,7 +123,7 @@ def due_for_reminder(now: datetime | None = None) -> list[int]:
     tomorrow = to_local(now).date() + timedelta(days=1)
     _start, end = local_day_bounds(tomorrow)
     return list(db.session.scalars(select(Session.id).where(
-        Session.status.in_(ACTIVE), Session.starts_at > now, Session.starts_at < end)
+        Session.status.in_(SessionStatus.ACTIVE), Session.starts_at > now, Session.starts_at < end)
         .order_by(Session.starts_at, Session.id)).all())
 
 
@@ -166,7 +167,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
 def resident_asks_new_time(session: Session, resident: Resident, note: str | None) -> bool:
     """From the tracking page: the resident would like another time. The session stays as
     it is until the volunteer proposes a new time; the volunteer and the leaders are told."""
-    if session.status not in ACTIVE or session.kind != SessionKind.ONE_TO_ONE:
+    if session.status not in SessionStatus.ACTIVE or session.kind != SessionKind.ONE_TO_ONE:
         return False
     session.reschedule_requested_at = utcnow()
     session.reschedule_note = (note or "").strip()[:300] or None

@@ -196,7 +196,7 @@ def reschedule(session_id: int):
     session = services.get_session_for(current_user, session_id, "change")
     if session.kind == SessionKind.CLASS:
         return redirect_after_write(url_for(".edit_class", session_id=session.id))
-    if session.status not in services.ACTIVE:
+    if session.status not in SessionStatus.ACTIVE:
         flash(_("Buổi này đã hủy hoặc đã diễn ra, không đổi lịch được."), "warning")
         return redirect_after_write(url_for(".detail", session_id=session.id))
     help_request = session.request
@@ -241,7 +241,7 @@ def reschedule(session_id: int):
 @login_required
 def cancel(session_id: int):
     session = services.get_session_for(current_user, session_id, "change")
-    if session.status not in services.ACTIVE:
+    if session.status not in SessionStatus.ACTIVE:
         flash(_("Buổi này đã hủy hoặc đã diễn ra."), "info")
         return redirect_after_write(url_for(".detail", session_id=session_id))
     form = CancelForm()
@@ -406,7 +406,7 @@ def edit_class(session_id: int):
     session = services.get_session_for(current_user, session_id, "manage")
     if session.kind != SessionKind.CLASS:
         return redirect_after_write(url_for(".reschedule", session_id=session_id))
-    if session.status not in services.ACTIVE:
+    if session.status not in SessionStatus.ACTIVE:
         flash(_("Lớp này đã hủy hoặc đã diễn ra, không sửa được."), "warning")
         return redirect_after_write(url_for(".detail", session_id=session_id))
     return _class_page(session)
@@ -432,7 +432,7 @@ def fill(session_id: int):
         return redirect_after_write(url_for(".detail", session_id=session_id))
     walk_in_form = WalkInForm(formdata=None if request.form.get("action") != "walk_in"
                               else request.form)
-    if request.method == "POST" and session.status in services.ACTIVE:
+    if request.method == "POST" and session.status in SessionStatus.ACTIVE:
         action = request.form.get("action")
         if action == "invite":
             ids = [i for i in (safe_int(x) for x in request.form.getlist("request_ids")[:200])
@@ -474,7 +474,7 @@ def remove_enrollment(session_id: int, enrollment_id: int):
     seat = db.session.get(Enrollment, enrollment_id)
     if seat is None or seat.session_id != session.id:
         abort(404)
-    if session.status in services.ACTIVE:
+    if session.status in SessionStatus.ACTIVE:
         services.cancel_enrollment(seat)
         db.session.commit()
     if is_fragment_request():

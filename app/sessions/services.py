@@ -38,9 +38,6 @@ from app.text import clean_name, given_name
 from app.timeslots import describe, slot_of_local
 
 # A proposed or confirmed session is coming; a done one happened. Both occupy people and rooms.
-ACTIVE = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
-BOOKED = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED, SessionStatus.DONE)
-SEATED = (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITING)
 
 MAX_DURATION = timedelta(hours=4)
 MAX_AHEAD = timedelta(days=366)
@@ -179,7 +176,7 @@ def series_of(session: Session, upcoming_only: bool = True) -> list[Session]:
     if not session.series_id:
         return [session]
     query = select(Session).where(Session.series_id == session.series_id,
-                                  Session.status.in_(ACTIVE))
+                                  Session.status.in_(SessionStatus.ACTIVE))
     if upcoming_only:
         query = query.where(Session.starts_at >= session.starts_at)
     return list(db.session.scalars(query.order_by(Session.starts_at)).all())
@@ -229,7 +226,7 @@ def _lock_session(session_id: int) -> Session:
 # --- conflicts ----------------------------------------------------------------------
 def _overlapping(starts_at: datetime, ends_at: datetime, exclude: Iterable[int]):
     """Sessions that overlap [starts_at, ends_at): touching edges (10:00 end, 10:00 start) don't."""
-    query = select(Session).where(Session.status.in_(BOOKED), Session.starts_at < ends_at,
+    query = select(Session).where(Session.status.in_(SessionStatus.BOOKED), Session.starts_at < ends_at,
                                   Session.ends_at > starts_at)
     excluded = [i for i in exclude if i]
     if excluded:
@@ -273,7 +270,7 @@ def find_conflicts(starts_at: datetime, ends_at: datetime, *, volunteers=(), pla
         rows = db.session.execute(
             _overlapping(starts_at, ends_at, exclude).add_columns(Enrollment.resident_id)
             .join(Enrollment, Enrollment.session_id == Session.id)
-            .where(Enrollment.resident_id.in_(list(by_id)), Enrollment.status.in_(SEATED))
+            .where(Enrollment.resident_id.in_(list(by_id)), Enrollment.status.in_(EnrollmentStatus.SEATED))
             .order_by(Session.starts_at)).all()
         for other, resident_id in rows:
             conflicts.append(Conflict("resident", _(
@@ -355,15 +352,15 @@ def enroll(session: Session, resident: Resident, *, request: HelpRequest | None 
     """
     locked = _lock_session(session.id)
     if after_the_fact:
-        if locked.status not in BOOKED:
+        if locked.status not in SessionStatus.BOOKED:
             raise SchedulingError({"resident": [_("Buổi này đã hủy.")]})
-    elif locked.status not in ACTIVE or locked.ends_at <= utcnow():
+    elif locked.status not in SessionStatus.ACTIVE or locked.ends_at <= utcnow():
         raise SchedulingError({"resident": [_("Buổi này đã hủy hoặc đã kết thúc.")]})
     _lock(Resident, [resident.id])
     seat = db.session.scalar(select(Enrollment).where(
         Enrollment.session_id == locked.id, Enrollment.resident_id == resident.id)
         .execution_options(populate_existing=True))
-    if seat is not None and seat.status in SEATED:
+    if seat is not None and seat.status in EnrollmentStatus.SEATED:
         return seat
     if check_conflicts:
         conflicts = find_conflicts(locked.starts_at, locked.ends_at, residents=[resident],
@@ -407,7 +404,7 @@ def promote_waiting(session: Session) -> list[Enrollment]:
     """Fill free seats from the waiting list, first come first served, and tell them."""
     locked = _lock_session(session.id)
     free = locked.capacity - seats_taken(locked)
-    if free <= 0 or locked.status not in ACTIVE:
+    if free <= 0 or locked.status not in SessionStatus.ACTIVE:
         return []
     promoted = list(db.session.scalars(select(Enrollment).where(
         Enrollment.session_id == locked.id, Enrollment.status == EnrollmentStatus.WAITING)
@@ -488,7 +485,7 @@ def get_request_to_schedule(user, request_id: int | None) -> HelpRequest:
 
 def active_session_of(help_request: HelpRequest) -> Session | None:
     return db.session.scalar(select(Session).where(
-        Session.request_id == help_request.id, Session.status.in_(ACTIVE))
+        Session.request_id == help_request.id, Session.status.in_(SessionStatus.ACTIVE))
         .order_by(Session.starts_at.desc()).limit(1))
 
 
@@ -579,7 +576,7 @@ def reschedule_session(actor: User, session: Session, starts_at: datetime, ends_
         raise SchedulingError(_("Hãy sửa lớp học từ trang sửa lớp."))
     _lock(VolunteerProfile, [sv.volunteer_id for sv in session.volunteers])
     locked = _lock_session(session.id)
-    if locked.status not in ACTIVE:
+    if locked.status not in SessionStatus.ACTIVE:
         raise SchedulingError(_("Buổi này đã hủy hoặc đã diễn ra, không đổi lịch được."))
     _lock(Resident, [seat.resident_id for seat in locked.enrollments])
     help_request = locked.request
@@ -596,7 +593,7 @@ def reschedule_session(actor: User, session: Session, starts_at: datetime, ends_
     _reset_replies(locked)
     context = _message_context(locked, reason=reason)
     for seat in locked.enrollments:
-        if seat.status in SEATED:
+        if seat.status in EnrollmentStatus.SEATED:
             notify("session_rescheduled", resident=seat.resident, context=context)
     for sv in locked.volunteers:
         if sv.volunteer.user_id != actor.id:
@@ -636,7 +633,7 @@ def cancel_session(session: Session, *, reason: str, by: User | None = None,
     """Cancel with a reason. A one-to-one request goes back to its volunteer to propose
     again; class seats' requests wait again. Everyone concerned is told."""
     result = db.session.execute(update(Session).where(
-        Session.id == session.id, Session.status.in_(ACTIVE)).values(
+        Session.id == session.id, Session.status.in_(SessionStatus.ACTIVE)).values(
         status=SessionStatus.CANCELLED, cancel_reason=reason[:300], cancelled_at=utcnow(),
         cancelled_by_id=by.id if by is not None else None)
         .execution_options(synchronize_session=False))
@@ -649,7 +646,7 @@ def cancel_session(session: Session, *, reason: str, by: User | None = None,
     for seat in session.enrollments:
         if session.kind == SessionKind.CLASS and seat.status == EnrollmentStatus.ENROLLED:
             _unschedule_request(seat.request_id, RequestStatus.OPEN)
-        if seat.status in SEATED and not by_resident:
+        if seat.status in EnrollmentStatus.SEATED and not by_resident:
             notify("session_cancelled", resident=seat.resident, context=context)
     for sv in session.volunteers:
         if by is None or sv.volunteer.user_id != by.id:
@@ -757,7 +754,7 @@ def check_class(plan: ClassPlan, *, targets: list[tuple[Session | None, datetime
             if plan.capacity < taken:
                 checks.add("capacity", _("Đã có %(n)d người có chỗ; sức chứa không thể nhỏ hơn.",
                                          n=taken))
-        residents = ([seat.resident for seat in session.enrollments if seat.status in SEATED]
+        residents = ([seat.resident for seat in session.enrollments if seat.status in EnrollmentStatus.SEATED]
                      if session is not None else [])
         found = find_conflicts(starts_at, ends_at, volunteers=plan.volunteers,
                                place=plan.room_key, residents=residents, exclude=excluded,
@@ -846,7 +843,7 @@ def update_class(actor: User, session: Session, plan: ClassPlan, scope: str = "o
     members = series_of(session) if scope == "series" else [session]
     for member in members:
         _lock_session(member.id)
-    if session.status not in ACTIVE:
+    if session.status not in SessionStatus.ACTIVE:
         raise SchedulingError(_("Lớp này đã hủy hoặc đã diễn ra, không sửa được."))
     _lock(Resident, [seat.resident_id for m in members for seat in m.enrollments])
     targets = edit_targets(session, plan, members)
@@ -870,7 +867,7 @@ def update_class(actor: User, session: Session, plan: ClassPlan, scope: str = "o
             _reset_replies(member)
             context = _message_context(member)
             for seat in member.enrollments:
-                if seat.status in SEATED:
+                if seat.status in EnrollmentStatus.SEATED:
                     notify("session_rescheduled", resident=seat.resident, context=context)
             for sv in member.volunteers:
                 if sv.volunteer.user_id != actor.id:
@@ -895,7 +892,7 @@ def waiting_requests_for(session: Session, viewer=None, limit: int = 100) -> lis
     if not topic_ids:
         return []
     seated = select(Enrollment.resident_id).where(Enrollment.session_id == session.id,
-                                                  Enrollment.status.in_(SEATED))
+                                                  Enrollment.status.in_(EnrollmentStatus.SEATED))
     ward_groups = select(Group.id).where(Group.ward_id == session.group.ward_id)
     query = (select(HelpRequest).join(Resident, Resident.id == HelpRequest.resident_id).where(
         HelpRequest.status == RequestStatus.OPEN, HelpRequest.group_id.in_(ward_groups),

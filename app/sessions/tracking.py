@@ -14,10 +14,10 @@ from sqlalchemy import or_, select
 
 from app.clock import utcnow
 from app.extensions import db
-from app.models import (Enrollment, HelpRequest, NoShow, ReplyAnswer, Session, SessionKind,
-                        SessionReply, SessionStatus)
+from app.models import (Enrollment, EnrollmentStatus, HelpRequest, NoShow, ReplyAnswer, Session,
+                        SessionKind, SessionReply, SessionStatus)
 from app.permissions import deny
-from app.sessions.services import ACTIVE, SEATED
+
 
 
 @dataclass
@@ -29,7 +29,7 @@ class TrackedSession:
 
     @property
     def upcoming(self) -> bool:
-        return self.session.status in ACTIVE and self.session.ends_at > utcnow()
+        return self.session.status in SessionStatus.ACTIVE and self.session.ends_at > utcnow()
 
     @property
     def can_confirm(self) -> bool:
@@ -98,7 +98,7 @@ def tracking_sessions(help_request: HelpRequest) -> list[TrackedSession]:
             SessionReply.session_id == session.id,
             SessionReply.resident_id == help_request.resident_id))
         item = TrackedSession(session, seat, answer, no_show)
-        seated = seat is not None and seat.status in SEATED
+        seated = seat is not None and seat.status in EnrollmentStatus.SEATED
         if (item.upcoming and seated) or no_show is not None:
             result.append(item)
     result.sort(key=lambda item: (not item.upcoming, item.session.starts_at))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.auth.forms import KIND_LABELS
 from app.clock import today_local, utcnow
 from app.extensions import db
-from app.models import (HelpRequest, Session, SessionStatus, SessionVolunteer, Topic,
+from app.models import (HelpRequest, RequestStatus, Session, SessionStatus, SessionVolunteer, Topic,
                         VolunteerProfile, Ward)
 from app.permissions import is_manager, is_volunteer, role_required
 from app.text import fold
@@ -161,12 +161,12 @@ def _detail(profile: VolunteerProfile, *, status: int = 200, block: str | None =
     upcoming = list(db.session.scalars(
         select(Session).join(SessionVolunteer, SessionVolunteer.session_id == Session.id)
         .where(SessionVolunteer.volunteer_id == profile.id, Session.starts_at > utcnow(),
-               Session.status.in_(services.FUTURE_SESSION_STATES))
+               Session.status.in_(SessionStatus.ACTIVE))
         .order_by(Session.starts_at).limit(20)))
     held = list(db.session.scalars(
         select(HelpRequest).where((HelpRequest.volunteer_id == profile.id)
                                   | (HelpRequest.companion_volunteer_id == profile.id),
-                                  HelpRequest.status.in_(services.HELD_REQUEST_STATES))
+                                  HelpRequest.status.in_(RequestStatus.HELD))
         .order_by(HelpRequest.assigned_at)))
     return render("volunteers/detail.html", block=block, status=status, profile=profile,
                   manages=manages, minor=minor, load=services.weekly_load([profile.id])[profile.id],

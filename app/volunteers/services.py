@@ -19,8 +19,6 @@ from app.notify.outbox import notify
 from app.permissions import deny
 
 # Requests a volunteer holds: accepted (waiting for a time) or with a session set.
-HELD_REQUEST_STATES = (RequestStatus.ASSIGNED, RequestStatus.SCHEDULED)
-FUTURE_SESSION_STATES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
 
 
 class ProfileError(ValueError):
@@ -68,7 +66,7 @@ def weekly_load(volunteer_ids: Iterable[int], today: date | None = None) -> dict
         select(HelpRequest.volunteer_id, HelpRequest.companion_volunteer_id)
         .where(or_(HelpRequest.volunteer_id.in_(ids),
                    HelpRequest.companion_volunteer_id.in_(ids)),
-               HelpRequest.status.in_(HELD_REQUEST_STATES), without_session))
+               HelpRequest.status.in_(RequestStatus.HELD), without_session))
     for holders in held:
         for volunteer_id in holders:
             if volunteer_id in load:
@@ -295,7 +293,7 @@ def revoke_verification(profile: VolunteerProfile, by: User, reason: str) -> Rev
     result.sessions = list(db.session.scalars(
         select(Session).join(SessionVolunteer, SessionVolunteer.session_id == Session.id)
         .where(SessionVolunteer.volunteer_id == profile.id, Session.starts_at > now,
-               Session.status.in_(FUTURE_SESSION_STATES))
+               Session.status.in_(SessionStatus.ACTIVE))
         .order_by(Session.starts_at)))
     if result.sessions:
         db.session.execute(delete(SessionVolunteer).where(
@@ -306,7 +304,7 @@ def revoke_verification(profile: VolunteerProfile, by: User, reason: str) -> Rev
     held = list(db.session.scalars(select(HelpRequest).where(
         or_(HelpRequest.volunteer_id == profile.id,
             HelpRequest.companion_volunteer_id == profile.id),
-        HelpRequest.status.in_(HELD_REQUEST_STATES)).order_by(HelpRequest.id)))
+        HelpRequest.status.in_(RequestStatus.HELD)).order_by(HelpRequest.id)))
     for help_request in held:
         if help_request.status == RequestStatus.ASSIGNED:
             help_request.status = RequestStatus.OPEN
