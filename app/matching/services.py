@@ -15,11 +15,11 @@ from datetime import date
 import numpy as np
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import case, exists, func, or_, select, update
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import timeslots
-from app.clock import today_local, utcnow
+from app.clock import today_local
 from app.extensions import db
 from app.matching.optimize import optimal_pairs
 from app.matching.scoring import Assessment, RequestFacts, Score, VolunteerFacts
@@ -31,6 +31,7 @@ from app.models.sessions import session_topic
 from app.models.volunteers import volunteer_topic
 from app.notify.outbox import notify
 from app.permissions import deny
+from app.requests import lifecycle
 from app.volunteers.services import leaders_for_groups, lock_volunteers, weekly_load
 
 FEED_LIMIT = 50
@@ -348,18 +349,21 @@ def take_request(request_id: int, volunteer_id: int, *, by: User) -> HelpRequest
     failure = Assessment([request], volunteer_facts([profile], today=today)).first_failure(0, 0)
     if failure:
         raise Refused(failure)
-    taken = db.session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN,
-               HelpRequest.volunteer_id.is_(None))
-        .values(volunteer_id=profile.id, companion_volunteer_id=partner_id,
-                status=RequestStatus.ASSIGNED, assigned_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if taken.rowcount != 1:
+    if not _assign(help_request, profile.id, partner_id, by):
         raise Refused("taken")
+    return help_request
+
+
+def _assign(help_request: HelpRequest, volunteer_id: int, companion_id: int | None,
+            by: User) -> bool:
+    """The one assignment step of accepting, a leader's assignment and the batch: the
+    request goes to the volunteer if it is still open, and the people concerned are told.
+    False when someone else took it first."""
+    if not lifecycle.assign(help_request.id, volunteer_id, companion_id):
+        return False
     db.session.refresh(help_request)
     _announce_assignment(help_request, by)
-    return help_request
+    return True
 
 
 def _announce_assignment(help_request: HelpRequest, by: User) -> None:
@@ -388,14 +392,7 @@ def hand_back(profile: VolunteerProfile, request_id: int, reason: str) -> HelpRe
     if help_request is None:
         raise Refused("not_found")
     lock_volunteers([profile.id])
-    given_back = db.session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.volunteer_id == profile.id,
-               HelpRequest.status == RequestStatus.ASSIGNED)
-        .values(status=RequestStatus.OPEN, volunteer_id=None, companion_volunteer_id=None,
-                assigned_at=None)
-        .execution_options(synchronize_session=False))
-    if given_back.rowcount != 1:
+    if not lifecycle.release(request_id, profile.id):
         db.session.refresh(help_request)
         if (help_request.volunteer_id == profile.id
                 and help_request.status == RequestStatus.SCHEDULED):
@@ -623,18 +620,9 @@ def apply_batch(user, ward: Ward, choices: Mapping[int, int | None]) -> BatchRep
         if failure:
             report.conflicts.append((help_request, volunteer_id, failure))
             continue
-        taken = db.session.execute(
-            update(HelpRequest)
-            .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN,
-                   HelpRequest.volunteer_id.is_(None))
-            .values(volunteer_id=volunteer_id, status=RequestStatus.ASSIGNED,
-                    assigned_at=utcnow())
-            .execution_options(synchronize_session=False))
-        if taken.rowcount != 1:
+        if not _assign(help_request, volunteer_id, None, user):
             report.conflicts.append((help_request, volunteer_id, "taken"))
             continue
         running[volunteer_id] += 1
-        db.session.refresh(help_request)
-        _announce_assignment(help_request, user)
         report.applied.append(help_request)
     return report

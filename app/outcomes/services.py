@@ -15,6 +15,7 @@ from app.audit import audit
 from app.clock import local_to_utc, to_local, utcnow
 from app.coverage import definitions as d
 from app.extensions import db
+from app.requests import lifecycle
 from app.requests.services import insert_with_fresh_code
 from app.models import (ConsentMethod, Enrollment, EnrollmentStatus, Group, HelpRequest,
                         Membership, Outcome, OutcomeRevision, RequestStatus, Resident, Role,
@@ -239,12 +240,7 @@ def _close_requests(session: Session, seats, now: datetime) -> None:
     ids = {e.request_id for e in seats if e.request_id is not None}
     if session.request_id is not None:
         ids.add(session.request_id)
-    if ids:
-        db.session.execute(
-            update(HelpRequest).where(HelpRequest.id.in_(ids),
-                                      HelpRequest.status.in_(RequestStatus.LIVE))
-            .values(status=RequestStatus.DONE, closed_at=now)
-            .execution_options(synchronize_session=False))
+    lifecycle.close(ids, now)
 
 
 def remaining_topics(session: Session, resident_id: int) -> list[Topic]:
@@ -268,10 +264,9 @@ def open_follow_up(user, outcome: Outcome, now: datetime | None = None) -> HelpR
     resident = enrollment.resident
     original = enrollment.request or session.request
     topics = remaining_topics(session, resident.id) or list(session.topics)
-    request = HelpRequest(
+    request = lifecycle.open_request(
         resident_id=resident.id,
         group_id=original.group_id if original is not None else resident.group_id,
-        status=RequestStatus.OPEN,
         place=original.place if original is not None else session.place,
         preferred_times=original.preferred_times if original is not None else ALL,
         note=_("Học tiếp sau buổi “%(title)s” ngày %(day)s.", title=session.title,
@@ -320,9 +315,10 @@ def correct_outcome(user, outcome: Outcome, entry: AttendeeEntry, reason: str,
         opened = open_follow_up(user, locked, now=now)
     elif not entry.follow_up and follow_up_request is not None \
             and follow_up_request.status == RequestStatus.OPEN:
-        follow_up_request.status = RequestStatus.CANCELLED
-        follow_up_request.closed_at = now
-        follow_up_request.cancel_reason = _("Tổ trưởng sửa kết quả: không cần học tiếp.")
+        lifecycle.cancel(follow_up_request.id,
+                         _("Tổ trưởng sửa kết quả: không cần học tiếp."), now=now,
+                         from_states=(RequestStatus.OPEN,))
+        db.session.expire(follow_up_request)
     return opened
 
 

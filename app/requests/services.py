@@ -23,6 +23,7 @@ from app.notify.outbox import notify
 from app.permissions import deny, is_manager, is_verified_volunteer
 from app.phone import InvalidPhone, normalize_phone
 from app.privacy import can_see_personal_data, resident_label
+from app.requests import lifecycle
 from app.residents.services import (fill_blanks, find_or_create_resident, record_consent,
                                     resident_by_phone)
 from app.text import given_name
@@ -231,8 +232,8 @@ def submit_request(sub: Submission) -> Filed:
     record_consent(resident, sub.consent_method, captured_by=filed_by)
     topics = list(db.session.scalars(select(Topic).where(Topic.id.in_(sub.topic_ids))
                                       .order_by(Topic.position)))
-    help_request = HelpRequest(
-        resident_id=resident.id, group_id=sub.group.id, status=RequestStatus.OPEN,
+    help_request = lifecycle.open_request(
+        resident_id=resident.id, group_id=sub.group.id,
         place=sub.place, preferred_times=sub.preferred_times, note=sub.note or None,
         topics=topics, consent_method=sub.consent_method,
         created_by_id=getattr(filed_by, "id", None))
@@ -338,12 +339,7 @@ def cancel_request(request_id: int, *, reason: str | None = None, by_user=None) 
     now = utcnow()
     reason = (reason or "").strip()[:300] or (
         _("Người dân tự hủy") if by_user is None else _("Hủy bởi %(name)s", name=by_user.full_name))
-    result = db.session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.status.in_(RequestStatus.LIVE))
-        .values(status=RequestStatus.CANCELLED, closed_at=now, cancel_reason=reason)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if not lifecycle.cancel(request_id, reason, now=now):
         return False
     sessions = db.session.scalars(select(Session).where(
         Session.request_id == request_id, Session.kind == SessionKind.ONE_TO_ONE,

@@ -34,6 +34,7 @@ from app.models.sessions import room_key
 from app.notify.outbox import notify
 from app.permissions import deny
 from app.privacy import can_see_personal_data
+from app.requests import lifecycle
 from app.text import clean_name, given_name
 from app.timeslots import describe, slot_of_local
 
@@ -382,24 +383,6 @@ def enroll(session: Session, resident: Resident, *, request: HelpRequest | None 
     return seat
 
 
-def _schedule_request(request_id: int | None, from_states=(RequestStatus.OPEN,)) -> bool:
-    """A waiting request now has a session (conditional, so a concurrent change wins)."""
-    if request_id is None:
-        return False
-    result = db.session.execute(update(HelpRequest).where(
-        HelpRequest.id == request_id, HelpRequest.status.in_(from_states))
-        .values(status=RequestStatus.SCHEDULED).execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-def _unschedule_request(request_id: int | None, to_state: RequestStatus) -> None:
-    if request_id is None:
-        return
-    db.session.execute(update(HelpRequest).where(
-        HelpRequest.id == request_id, HelpRequest.status == RequestStatus.SCHEDULED)
-        .values(status=to_state).execution_options(synchronize_session=False))
-
-
 def promote_waiting(session: Session) -> list[Enrollment]:
     """Fill free seats from the waiting list, first come first served, and tell them."""
     locked = _lock_session(session.id)
@@ -412,7 +395,7 @@ def promote_waiting(session: Session) -> list[Enrollment]:
         .execution_options(populate_existing=True)).all())
     for seat in promoted:
         seat.status = EnrollmentStatus.ENROLLED
-        _schedule_request(seat.request_id)
+        lifecycle.schedule(seat.request_id)
         notify("session_confirmed", resident=seat.resident,
                context=_message_context(locked, from_waiting_list=True))
     db.session.flush()
@@ -425,7 +408,7 @@ def cancel_enrollment(seat: Enrollment, *, reason: str | None = None) -> None:
         return
     seat.status = EnrollmentStatus.CANCELLED
     if seat.session.kind == SessionKind.CLASS:
-        _unschedule_request(seat.request_id, RequestStatus.OPEN)
+        lifecycle.unschedule(seat.request_id, RequestStatus.OPEN)
     db.session.flush()
     promote_waiting(seat.session)
 
@@ -541,11 +524,8 @@ def propose_session(actor: User, help_request: HelpRequest, starts_at: datetime,
         raise SchedulingError(_("Yêu cầu này đã có lịch. Hãy đổi lịch buổi đó thay vì đề xuất "
                                 "buổi mới."))
     check_proposal(help_request, starts_at, ends_at, place, viewer=actor).raise_if_any()
-    moved = db.session.execute(update(HelpRequest).where(
-        HelpRequest.id == help_request.id, HelpRequest.status == RequestStatus.ASSIGNED,
-        HelpRequest.volunteer_id == volunteer.id).values(status=RequestStatus.SCHEDULED)
-        .execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
+    if not lifecycle.schedule(help_request.id, from_states=(RequestStatus.ASSIGNED,),
+                              volunteer_id=volunteer.id):
         raise SchedulingError(_("Yêu cầu này không còn chờ xếp lịch (có thể đã bị hủy hoặc "
                                 "đổi tình nguyện viên)."))
     session = Session(
@@ -641,11 +621,11 @@ def cancel_session(session: Session, *, reason: str, by: User | None = None,
         return False
     db.session.refresh(session)
     if session.kind == SessionKind.ONE_TO_ONE:
-        _unschedule_request(session.request_id, RequestStatus.ASSIGNED)
+        lifecycle.unschedule(session.request_id, RequestStatus.ASSIGNED)
     context = _message_context(session, reason=reason, by_resident=by_resident or None)
     for seat in session.enrollments:
         if session.kind == SessionKind.CLASS and seat.status == EnrollmentStatus.ENROLLED:
-            _unschedule_request(seat.request_id, RequestStatus.OPEN)
+            lifecycle.unschedule(seat.request_id, RequestStatus.OPEN)
         if seat.status in EnrollmentStatus.SEATED and not by_resident:
             notify("session_cancelled", resident=seat.resident, context=context)
     for sv in session.volunteers:
@@ -941,7 +921,7 @@ def invite_requests(actor: User, session: Session, request_ids: Iterable[int]) -
             result.skipped.append(_("%(who)s: %(why)s", who=label, why=exc.message))
             continue
         if seat.status == EnrollmentStatus.ENROLLED:
-            _schedule_request(help_request.id)
+            lifecycle.schedule(help_request.id)
             result.enrolled.append(seat)
         else:
             result.waiting.append(seat)

@@ -17,6 +17,7 @@ from app.models import (Group, HelpRequest, Membership, RequestStatus, Role, Ses
                         VolunteerKind, VolunteerProfile)
 from app.notify.outbox import notify
 from app.permissions import deny
+from app.requests import lifecycle
 
 # Requests a volunteer holds: accepted (waiting for a time) or with a session set.
 
@@ -306,18 +307,11 @@ def revoke_verification(profile: VolunteerProfile, by: User, reason: str) -> Rev
             HelpRequest.companion_volunteer_id == profile.id),
         HelpRequest.status.in_(RequestStatus.HELD)).order_by(HelpRequest.id)))
     for help_request in held:
-        if help_request.status == RequestStatus.ASSIGNED:
-            help_request.status = RequestStatus.OPEN
-            help_request.volunteer_id = None
-            help_request.companion_volunteer_id = None
-            help_request.assigned_at = None
+        if lifecycle.release(help_request.id, profile.id, as_companion=True):
             result.reopened.append(help_request)
-        else:
-            if help_request.volunteer_id == profile.id:
-                help_request.volunteer_id = None
-            if help_request.companion_volunteer_id == profile.id:
-                help_request.companion_volunteer_id = None
+        elif lifecycle.drop_volunteer(help_request.id, profile.id):
             result.scheduled.append(help_request)
+        db.session.expire(help_request)
 
     result.unpaired_minors = list(db.session.scalars(select(VolunteerProfile).where(
         VolunteerProfile.adult_partner_id == profile.id)))
