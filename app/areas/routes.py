@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.areas import bp, services
+from app.areas import scope
 from app.extensions import db
 from app.models import Topic
 from app.permissions import is_manager, role_required
@@ -41,7 +42,7 @@ def qr(code: str):
 def groups():
     """The groups a leader leads (or an official oversees), with their links and posters."""
     rows = [(group, services.group_short_url(group))
-            for group in services.managed_groups(current_user)]
+            for group in scope.managed_groups(current_user)]
     return render("areas/groups.html", rows=rows, display_url=services.display_url)
 
 
@@ -52,7 +53,7 @@ def _poster_context(group_id: int) -> dict:
                                 .order_by(Topic.position, Topic.id)).all()
     return dict(group=group, url=url, short_url=services.display_url(url),
                 qr=services.qr_data_uri(url), topics=topics,
-                leaders=services.leaders_of(group))
+                leaders=scope.group_leaders(group.id))
 
 
 @bp.get("/to-dan-pho/<int:group_id>/ap-phich")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Group, Household, Membership, Role, User, Ward
+from app.models import Group, Household, Ward
 from app.permissions import deny
 from app.text import fold
 
@@ -38,23 +38,6 @@ def group_by_code(code: str | None) -> Group | None:
     # Codes are printed in capitals; people may type them in small letters.
     found = db.session.scalar(select(Group).where(Group.code.in_({code, code.upper()})))
     return found or db.session.scalar(select(Group).where(func.upper(Group.code) == code.upper()))
-
-
-def managed_groups(user) -> list[Group]:
-    """The groups a leader leads or an official oversees, by ward then position."""
-    query = select(Group).join(Ward).order_by(Ward.name, Group.position, Group.id)
-    scope = user.managed_group_ids_query()
-    if scope is not None:
-        query = query.where(Group.id.in_(scope))
-    return list(db.session.scalars(query))
-
-
-def leaders_of(group: Group) -> list[User]:
-    """The active leaders of a group (for notices and the poster's contact)."""
-    return list(db.session.scalars(
-        select(User).join(Membership).where(
-            Membership.role == Role.LEADER, Membership.group_id == group.id,
-            User.active.is_(True)).order_by(User.id)))
 
 
 def wards_with_groups(group_ids=None) -> list[Ward]:

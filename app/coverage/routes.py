@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.areas import scope
 from app.audit import audit
 from app.clock import utcnow
 from app.coverage import bp, charts, exports, snapshots
@@ -142,7 +143,7 @@ def denominators(group_id: int):
 def ward(ward_id: int | None = None):
     """Every group of a ward, unserved and worst covered first."""
     if ward_id is None:
-        wards = s.wards_visible_to(current_user)
+        wards = scope.overseen_wards(current_user)
         if len(wards) == 1:
             return redirect(url_for("coverage.ward", ward_id=wards[0].id))
         return render("coverage/choose_ward.html", wards=wards)

@@ -141,13 +141,6 @@ def _int_or_404(value) -> int:
         abort(404)
 
 
-def wards_visible_to(user) -> list[Ward]:
-    stmt = select(Ward).order_by(Ward.district, Ward.name)
-    if not user.is_admin:
-        stmt = stmt.where(Ward.id.in_(user.official_ward_ids() or {-1}))
-    return list(db.session.scalars(stmt))
-
-
 # --- figures -------------------------------------------------------------------------------
 @dataclass
 class TargetValue:

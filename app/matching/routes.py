@@ -7,6 +7,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.areas import scope
 from app.audit import audit
 from app.clock import today_local, utcnow
 from app.extensions import db
@@ -214,7 +215,7 @@ def _choices_from_form(form) -> dict[int, int | None]:
 @role_required(is_manager)
 def batch():
     """A proposal for all open requests of a ward: reviewed, edited, applied at once."""
-    wards = services.batch_wards(current_user)
+    wards = scope.visible_wards(current_user)
     ward_id = request.values.get("ward", type=int)
     ward = None
     if ward_id is not None:

@@ -19,6 +19,7 @@ from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import timeslots
+from app.areas import scope
 from app.clock import today_local
 from app.extensions import db
 from app.matching.optimize import optimal_pairs
@@ -32,7 +33,7 @@ from app.models.volunteers import volunteer_topic
 from app.notify.outbox import notify
 from app.permissions import deny
 from app.requests import lifecycle
-from app.volunteers.services import leaders_for_groups, lock_volunteers, weekly_load
+from app.volunteers.services import lock_volunteers, weekly_load
 
 FEED_LIMIT = 50
 OPTIONS_PER_ROW = 6
@@ -401,7 +402,7 @@ def hand_back(profile: VolunteerProfile, request_id: int, reason: str) -> HelpRe
     reason = reason.strip()
     db.session.add(HandBack(request_id=request_id, volunteer_id=profile.id, reason=reason))
     db.session.refresh(help_request)
-    for leader in leaders_for_groups([help_request.group_id])[help_request.group_id]:
+    for leader in scope.recipients_of(help_request.group_id):
         notify("request_returned", user=leader, context={
             "request_id": help_request.id, "request_code": help_request.code,
             "volunteer": profile.user.full_name, "reason": reason})
@@ -452,19 +453,6 @@ def suggestions_for(help_request: HelpRequest) -> tuple[list[Suggestion], list[U
 
 
 # --- the batch for a ward -----------------------------------------------------------------
-def batch_wards(user) -> list[Ward]:
-    """Wards where this person may ask for a batch (officials: theirs; leaders: their
-    groups' wards, for their own groups only)."""
-    query = select(Ward).order_by(Ward.name, Ward.id)
-    if not user.is_admin:
-        ids = set(user.official_ward_ids())
-        if user.led_group_ids():
-            ids |= set(db.session.scalars(select(Group.ward_id).where(
-                Group.id.in_(user.led_group_ids()))))
-        query = query.where(Ward.id.in_(ids or {-1}))
-    return list(db.session.scalars(query))
-
-
 def batch_group_ids(user, ward: Ward) -> list[int]:
     return [g.id for g in ward.groups if user.can_manage_group(g)]
 

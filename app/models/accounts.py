@@ -93,19 +93,6 @@ class User(UserMixin, db.Model):
     def can_manage_ward(self, ward) -> bool:
         return ward is not None and (self.is_admin or ward.id in self.official_ward_ids())
 
-    def managed_group_ids_query(self):
-        """A select of the group ids this person leads or oversees (None = every group)."""
-        from sqlalchemy import or_, select
-
-        from app.models.areas import Group
-
-        if self.is_admin:
-            return None
-        return select(Group.id).where(or_(
-            Group.id.in_(self.led_group_ids() or {-1}),
-            Group.ward_id.in_(self.official_ward_ids() or {-1}),
-        ))
-
     def __repr__(self) -> str:
         return f"<User {self.id}>"
 

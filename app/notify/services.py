@@ -9,6 +9,7 @@ from flask import abort, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 
+from app.areas import scope
 from app.audit import audit
 from app.clock import utcnow
 from app.extensions import db
@@ -124,7 +125,7 @@ def _failure_filter():
 def failures_for(user, limit: int = 200) -> list[OutboxMessage]:
     """Messages that did not reach someone in the groups this person manages."""
     query = select(OutboxMessage).where(_failure_filter())
-    managed = user.managed_group_ids_query()
+    managed = scope.managed_group_ids(user)
     if managed is not None:
         query = query.where(OutboxMessage.group_id.in_(managed))
     return db.session.scalars(query.order_by(OutboxMessage.created_at.desc()).limit(limit)).all()

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import distinct, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.areas import scope
 from app.audit import audit
 from app.clock import local_to_utc, to_local, utcnow
 from app.coverage import definitions as d
@@ -97,7 +98,7 @@ def get_volunteer_for_certificate(user, volunteer_id: int | None) -> VolunteerPr
         abort(404)
     if profile.user_id == user.id or user.is_admin:
         return profile
-    managed = user.managed_group_ids_query()
+    managed = scope.managed_group_ids(user)
     if managed is not None and (user.is_leader or user.is_official):
         served = select(exists().where(
             SessionVolunteer.volunteer_id == profile.id,
@@ -249,13 +250,6 @@ def remaining_topics(session: Session, resident_id: int) -> list[Topic]:
     return [t for t in session.topics if any(s.id not in achieved for s in t.skills)]
 
 
-def group_leaders(group_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.role == Role.LEADER, Membership.group_id == group_id,
-               User.active.is_(True)).order_by(User.id)))
-
-
 def open_follow_up(user, outcome: Outcome, now: datetime | None = None) -> HelpRequest:
     """A new open request for the skills still to learn, and the messages about it."""
     now = now or utcnow()
@@ -284,7 +278,7 @@ def open_follow_up(user, outcome: Outcome, now: datetime | None = None) -> HelpR
                "topics": [t.short_name for t in topics]}
     notify("follow_up_opened", resident=resident, context=context,
            dedupe_key=f"follow_up_opened:{request.id}:resident")
-    for leader in group_leaders(request.group_id):
+    for leader in scope.recipients_of(request.group_id):
         notify("follow_up_opened", user=leader, context=context,
                dedupe_key=f"follow_up_opened:{request.id}:leader:{leader.id}")
     return request
@@ -444,7 +438,7 @@ def sessions_to_log(user, now: datetime | None = None, limit: int = 50) -> list[
     if profile is not None:
         mine.append(Session.id.in_(select(SessionVolunteer.session_id).where(
             SessionVolunteer.volunteer_id == profile.id)))
-    managed = user.managed_group_ids_query()
+    managed = scope.managed_group_ids(user)
     if user.is_admin:
         mine.append(Session.id.is_not(None))
     elif user.is_leader or user.is_official:

@@ -9,7 +9,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.areas.services import group_by_code, managed_groups
+from app.areas.scope import managed_groups
+from app.areas.services import group_by_code
 from app.audit import audit
 from app.extensions import db, limiter
 from app.models import Group, HelpRequest, Place, Resident

@@ -13,7 +13,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.areas.services import find_household, household_for, leaders_of
+from app.areas import scope
+from app.areas.services import find_household, household_for
 from app.clock import utcnow
 from app.extensions import db
 from app.models import (ConsentMethod, Enrollment, EnrollmentStatus, Gender, Group, HelpRequest,
@@ -110,7 +111,7 @@ def proxy_group_ids(user):
     """The groups this person may file requests for: a select of ids, or None for every group."""
     conditions = []
     if is_manager(user):
-        managed = user.managed_group_ids_query()
+        managed = scope.managed_group_ids(user)
         if managed is None:
             return None
         conditions.append(Group.id.in_(managed))
@@ -241,7 +242,7 @@ def submit_request(sub: Submission) -> Filed:
 
     context = {"code": help_request.code, "request_id": help_request.id}
     notify("request_received", resident=resident, context=context)
-    for leader in leaders_of(sub.group):
+    for leader in scope.recipients_of(sub.group):
         if filed_by is not None and leader.id == filed_by.id:
             continue  # they filed it themselves
         notify("request_new_in_group", user=leader,
@@ -399,9 +400,9 @@ def queue_counts(user, group_id: int | None = None) -> dict[str, int]:
 
 
 def _in_scope(query, user, group_id):
-    scope = user.managed_group_ids_query()
-    if scope is not None:
-        query = query.where(HelpRequest.group_id.in_(scope))
+    managed = scope.managed_group_ids(user)
+    if managed is not None:
+        query = query.where(HelpRequest.group_id.in_(managed))
     if group_id is not None:
         query = query.where(HelpRequest.group_id == group_id)
     return query
@@ -409,6 +410,18 @@ def _in_scope(query, user, group_id):
 
 def waited(since: datetime, now: datetime | None = None) -> timedelta:
     return (now or utcnow()) - since
+
+
+def told_words(group: Group) -> str:
+    """Who was told of a request filed in this group, as the resident reads it: the
+    group's leader, else the ward's officials (`scope.recipients_for`), else nobody yet."""
+    if scope.group_leaders(group.id):
+        return _("Tổ trưởng %(group)s đã nhận được yêu cầu.", group=group.name)
+    if scope.recipients_of(group):
+        return _("Cán bộ %(ward)s đã nhận được yêu cầu (tổ chưa có tổ trưởng trên ứng dụng).",
+                 ward=group.ward.name)
+    return _("Yêu cầu đã được ghi lại, nhưng tổ chưa có người phụ trách trên ứng dụng. Hãy báo "
+             "trực tiếp tổ trưởng hoặc phường.")
 
 
 def waited_words(since: datetime, now: datetime | None = None) -> str:

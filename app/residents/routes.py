@@ -5,7 +5,8 @@ from flask import request
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.areas.services import get_group_for, managed_groups
+from app.areas.scope import managed_groups
+from app.areas.services import get_group_for
 from app.audit import audit
 from app.extensions import db
 from app.models import HelpRequest, RequestStatus, Resident

@@ -12,6 +12,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.areas import scope
 from app.areas.services import household_for
 from app.extensions import db
 from app.models import (Consent, ConsentMethod, Enrollment, Gender, Group, HelpRequest, Resident,
@@ -79,9 +80,9 @@ def search_residents(user, text: str | None = None, group_id: int | None = None,
     any case) or whose phone holds the typed digits; a page of them, by name."""
     query = (select(Resident).where(Resident.erased_at.is_(None))
              .options(selectinload(Resident.group)))
-    scope = user.managed_group_ids_query()
-    if scope is not None:
-        query = query.where(Resident.group_id.in_(scope))
+    managed = scope.managed_group_ids(user)
+    if managed is not None:
+        query = query.where(Resident.group_id.in_(managed))
     if group_id is not None:
         query = query.where(Resident.group_id == group_id)
     text = (text or "")[:SEARCH_MAX].strip()

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
+from app.areas import scope
 from app.clock import utcnow
 from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, NoShow, NoShowStatus, Outcome, Resident,
@@ -134,7 +135,7 @@ def no_shows_of_resident(resident_id: int) -> list[NoShow]:
 def no_shows_to_review(user: User, limit: int = 200) -> list[NoShow]:
     """No-shows in the person's groups: contested ones first, then the newest."""
     query = select(NoShow).join(Session).where(NoShow.status != NoShowStatus.WITHDRAWN)
-    managed = user.managed_group_ids_query()
+    managed = scope.managed_group_ids(user)
     if managed is not None:
         query = query.where(Session.group_id.in_(managed))
     return list(db.session.scalars(query.order_by(

@@ -11,6 +11,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.areas import scope
 from app.clock import local_day_bounds, to_local, today_local, utcnow
 from app.extensions import db
 from app.models import (CalendarFeed, Group, Session, SessionKind, SessionStatus,
@@ -51,30 +52,6 @@ class CalendarScope:
         return {"ward": self.ward.id} if self.ward is not None else {"group": self.group.id}
 
 
-def managed_groups(user, limit: int = 300) -> list[Group]:
-    query = select(Group).join(Ward).order_by(Ward.name, Group.position, Group.id).limit(limit)
-    managed = user.managed_group_ids_query()
-    if managed is not None:
-        query = query.where(Group.id.in_(managed))
-    return list(db.session.scalars(query).all())
-
-
-def viewable_wards(user, groups: list[Group]) -> list[Ward]:
-    """Wards whose calendar this person may see: those they oversee or lead a group in."""
-    ids = {g.ward_id for g in groups}
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Ward).where(Ward.id.in_(ids)).order_by(Ward.name)))
-
-
-def can_view_ward(user, ward: Ward) -> bool:
-    if user.can_manage_ward(ward):
-        return True
-    led = user.led_group_ids()
-    return bool(led) and db.session.scalar(select(Group.id).where(
-        Group.id.in_(led), Group.ward_id == ward.id).limit(1)) is not None
-
-
 def calendar_scope(user, group_id: int | None, ward_id: int | None) -> CalendarScope:
     """The group or ward asked for, if this person may see its calendar (404/403 otherwise);
     by default a ward official's ward, or the first group a leader leads."""
@@ -82,16 +59,19 @@ def calendar_scope(user, group_id: int | None, ward_id: int | None) -> CalendarS
         ward = db.session.get(Ward, ward_id)
         if ward is None:
             abort(404)
-        if not can_view_ward(user, ward):
+        if not scope.can_view_ward(user, ward):
             deny(f"calendar of ward {ward_id}")
         return CalendarScope(ward.name, None, ward, [g.id for g in ward.groups])
     if group_id is None and user.official_ward_ids() and not user.led_group_ids():
         return calendar_scope(user, None, min(user.official_ward_ids()))
     if group_id is None:
-        groups = managed_groups(user, limit=1)
-        if not groups:
+        first = select(Group.id).join(Ward).order_by(Ward.name, Group.position, Group.id)
+        managed = scope.managed_group_ids(user)
+        if managed is not None:
+            first = first.where(Group.id.in_(managed))
+        group_id = db.session.scalar(first.limit(1))
+        if group_id is None:
             deny("calendar: no group")
-        group_id = groups[0].id
     group = db.session.get(Group, group_id)
     if group is None:
         abort(404)

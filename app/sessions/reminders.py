@@ -13,13 +13,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.areas import scope
 from app.clock import local_day_bounds, to_local, utcnow
 from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, ReplyAnswer, Resident, Session,
                         SessionKind, SessionReply, SessionStatus, VolunteerProfile)
 from app.notify.outbox import notify
 from app.sessions.services import (_message_context, cancel_enrollment, cancel_session,
-                                   confirm_session, leaders_of)
+                                   confirm_session)
 from app.text import given_name
 
 
@@ -69,7 +70,7 @@ def tell_leaders_cannot_come(session: Session, *, who: str, role: str,
                              reason: str | None = None) -> None:
     """At once, so that a replacement can be found in time."""
     context = _message_context(session, who=who, role=role, reason=reason)
-    for leader in leaders_of(session.group):
+    for leader in scope.recipients_of(session.group):
         notify("cannot_come", user=leader, context=context)
 
 
@@ -175,6 +176,6 @@ def resident_asks_new_time(session: Session, resident: Resident, note: str | Non
                                who=given_name(resident.full_name), role="resident")
     for sv in session.volunteers:
         notify("cannot_come", user=sv.volunteer.user, context=context)
-    for leader in leaders_of(session.group):
+    for leader in scope.recipients_of(session.group):
         notify("cannot_come", user=leader, context=context)
     return True

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.areas import scope
 from app.audit import audit
 from app.clock import to_local, today_local, utcnow
 from app.extensions import db, limiter
@@ -281,7 +282,7 @@ CLASS_CHECK_FIELDS = ["day", "starts", "ends", "place", "place_name", "capacity"
 
 
 def _class_choices(form: ClassForm, group, session=None) -> None:
-    groups = calendars.managed_groups(current_user)
+    groups = scope.managed_groups(current_user)
     form.group_id.choices = [(g.id, g.label) for g in groups]
     topics = db.session.scalars(select(Topic).where(Topic.active.is_(True))
                                 .order_by(Topic.position)).all()
@@ -314,7 +315,7 @@ def _class_page(session=None):
     group = session.group if editing else None
     if not editing:
         wanted = safe_int(request.values.get("group_id") or request.args.get("group"))
-        groups = calendars.managed_groups(current_user)
+        groups = scope.managed_groups(current_user)
         group = next((g for g in groups if g.id == wanted), groups[0] if groups else None)
         if group is None:
             deny("new class: no group")
@@ -612,12 +613,12 @@ def calendar():
         group_id, ward_id = safe_int(scope_arg[2:]), None
     elif scope_arg[:2] == "w:":
         group_id, ward_id = None, safe_int(scope_arg[2:])
-    scope = calendars.calendar_scope(current_user, group_id, ward_id)
+    shown = calendars.calendar_scope(current_user, group_id, ward_id)
     monday = calendars.parse_week(request.args.get("week"))
-    groups = calendars.managed_groups(current_user)
-    return render("sessions/calendar.html", block="week", scope=scope, monday=monday,
-                  days=calendars.week_days(scope, monday), groups=groups,
-                  wards=calendars.viewable_wards(current_user, groups), today=today_local(),
+    groups = scope.managed_groups(current_user)
+    return render("sessions/calendar.html", block="week", scope=shown, monday=monday,
+                  days=calendars.week_days(shown, monday), groups=groups,
+                  wards=scope.visible_wards(current_user), today=today_local(),
                   timedelta=timedelta, contested=len([
                       n for n in attendance.no_shows_to_review(current_user)
                       if n.status == NoShowStatus.CONTESTED]))

@@ -26,8 +26,8 @@ from app.clock import local_to_utc, to_local, today_local, utcnow
 from app.extensions import db
 from app.i18n import fmt_datetime, fmt_time
 from app.models import (Consent, ConsentMethod, Enrollment, EnrollmentStatus, Gender, Group,
-                        HelpRequest, Membership, Place, RequestStatus, Resident, Role, Session,
-                        SessionKind, SessionStatus, SessionVolunteer, Topic, User, VolunteerArea,
+                        HelpRequest, Place, RequestStatus, Resident, Session, SessionKind,
+                        SessionStatus, SessionVolunteer, Topic, User, VolunteerArea,
                         VolunteerProfile, VolunteerRole, Ward)
 from app.models.requests import request_topic
 from app.models.sessions import room_key
@@ -151,18 +151,6 @@ def resident_words(resident: Resident, viewer=None) -> str:
 def place_key(ward_id: int, name: str | None) -> str | None:
     """Identity of a room (see `app.models.sessions.room_key`, kept on every class)."""
     return room_key(ward_id, name)
-
-
-def leaders_of(group: Group) -> list[User]:
-    """The group's leaders; when it has none, the officials of its ward."""
-    leaders = db.session.scalars(select(User).join(Membership).where(
-        Membership.role == Role.LEADER, Membership.group_id == group.id,
-        User.active.is_(True)).order_by(User.id)).all()
-    if leaders:
-        return list(leaders)
-    return list(db.session.scalars(select(User).join(Membership).where(
-        Membership.role == Role.OFFICIAL, Membership.ward_id == group.ward_id,
-        User.active.is_(True)).order_by(User.id)).all())
 
 
 def lead_volunteer(session: Session) -> VolunteerProfile | None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from app.areas import scope
 from app.auth.forms import KIND_LABELS
 from app.clock import today_local, utcnow
 from app.extensions import db
@@ -138,11 +139,10 @@ def directory():
     total = len(profiles)
     shown = profiles[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     loads = services.weekly_load([p.id for p in shown])
-    from app.matching.services import batch_wards
     return render("volunteers/directory.html", block="results", profiles=shown, loads=loads,
                   counts=counts, status_filter=status, query=query, page=page, total=total,
                   pages=max(1, -(-total // PAGE_SIZE)), status_of=_status_of,
-                  batch_wards=batch_wards(current_user), today=today_local())
+                  batch_wards=scope.visible_wards(current_user), today=today_local())
 
 
 # --- one volunteer ------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from flask import abort
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from app.areas import scope
 from app.clock import local_to_utc, today_local, utcnow
 from app.extensions import db
-from app.models import (Group, HelpRequest, Membership, RequestStatus, Role, Session,
-                        SessionStatus, SessionVolunteer, Topic, User, VolunteerArea,
-                        VolunteerKind, VolunteerProfile)
+from app.models import (HelpRequest, RequestStatus, Session, SessionStatus, SessionVolunteer,
+                        Topic, User, VolunteerArea, VolunteerKind, VolunteerProfile)
 from app.notify.outbox import notify
 from app.permissions import deny
 from app.requests import lifecycle
@@ -94,13 +94,6 @@ def lock_volunteers(volunteer_ids: Iterable[int]) -> dict[int, VolunteerProfile]
 
 
 # --- scope -----------------------------------------------------------------------------------
-def _led_ward_ids(user) -> set[int]:
-    led = user.led_group_ids()
-    if not led:
-        return set()
-    return set(db.session.scalars(select(Group.ward_id).where(Group.id.in_(led))))
-
-
 def _area_in_scope_clause(user):
     """A VolunteerArea condition: the area lies where this leader or official works.
 
@@ -109,9 +102,9 @@ def _area_in_scope_clause(user):
     """
     official_wards = user.official_ward_ids() or {-1}
     return or_(
-        VolunteerArea.group_id.in_(user.managed_group_ids_query()),
+        VolunteerArea.group_id.in_(scope.managed_group_ids(user)),
         VolunteerArea.ward_id.in_(official_wards),
-        VolunteerArea.ward_id.in_(_led_ward_ids(user) or {-1}),
+        VolunteerArea.ward_id.in_(scope.led_ward_ids(user) or {-1}),
     )
 
 
@@ -156,31 +149,6 @@ def get_volunteer_for(user, volunteer_id: int, *, manage: bool = False) -> Volun
     if not manages_volunteer(user, profile):
         deny(f"volunteer {volunteer_id} out of scope")
     return profile
-
-
-def leaders_for_groups(group_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Who to tell about a group: its leaders, or the ward's officials when it has none."""
-    group_ids = set(group_ids)
-    result: dict[int, list[User]] = {g: [] for g in group_ids}
-    if not group_ids:
-        return result
-    for membership in db.session.scalars(select(Membership).where(
-            Membership.role == Role.LEADER, Membership.group_id.in_(group_ids))):
-        if membership.user.active:
-            result[membership.group_id].append(membership.user)
-    leaderless = [g for g, users in result.items() if not users]
-    if leaderless:
-        wards = dict(db.session.execute(select(Group.id, Group.ward_id)
-                                        .where(Group.id.in_(leaderless))).all())
-        officials = db.session.scalars(select(Membership).where(
-            Membership.role == Role.OFFICIAL, Membership.ward_id.in_(set(wards.values()))))
-        by_ward = defaultdict(list)
-        for membership in officials:
-            if membership.user.active:
-                by_ward[membership.ward_id].append(membership.user)
-        for group_id in leaderless:
-            result[group_id] = by_ward.get(wards[group_id], [])
-    return result
 
 
 # --- profile -----------------------------------------------------------------------------
@@ -336,7 +304,7 @@ def _tell_leaders_about_revocation(profile: VolunteerProfile, result: Revocation
         per_group[r.group_id]["requests"].append({
             "id": r.id, "code": r.code, "status": r.status.value})
     per_leader: dict[int, tuple[User, dict[str, list]]] = {}
-    for group_id, users in leaders_for_groups(per_group).items():
+    for group_id, users in scope.recipients_for(per_group).items():
         for leader in users:
             _user, lists = per_leader.setdefault(leader.id, (leader, {"sessions": [],
                                                                       "requests": []}))
