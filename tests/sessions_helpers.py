@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.clock import local_to_utc, today_local
 from app.models import (OutboxMessage, Place, RequestStatus, Session, SessionKind, SessionStatus,
                         SessionVolunteer, VolunteerRole)
-from app.sessions.services import place_key
+from app.sessions.checks import place_key
 from app.timeslots import ALL
 
 

@@ -10,7 +10,8 @@ from app.extensions import db as _db
 from app.models import (Enrollment, EnrollmentStatus, Gender, HelpRequest, Place, Session,
                         SessionKind, SessionStatus, User)
 from app.sessions import services
-from app.sessions.services import SchedulingError, enroll, find_conflicts, place_key
+from app.sessions.checks import SchedulingError, find_conflicts, place_key
+from app.sessions.seats import enroll
 from tests.sessions_helpers import assigned_request, at, booked, next_local_day
 
 TUESDAY = 1

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db as _db
 from app.models import Enrollment, EnrollmentStatus, Resident, Session
-from app.sessions.services import SchedulingError, enroll
+from app.sessions.checks import SchedulingError
+from app.sessions.seats import enroll
 from tests.sessions_helpers import at, booked, next_local_day
 
 CAPACITY, EXTRA = 5, 4

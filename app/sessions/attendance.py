@@ -20,7 +20,8 @@ from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, NoShow, NoShowStatus, Outcome, Resident,
                         Session, SessionStatus, User, VolunteerProfile)
 from app.permissions import deny
-from app.sessions.services import SchedulingError, _lock_session, enroll, find_or_create_walk_in
+from app.sessions.checks import SchedulingError, lock_session
+from app.sessions.seats import enroll, find_or_create_walk_in
 
 NO_SHOW_LABELS = {
     NoShowStatus.RECORDED: _l("Ghi nhận vắng mặt"),
@@ -79,7 +80,7 @@ def record_sign_in(actor: User, session: Session, *, present_seat_ids: set[int],
     """The leader enters the paper sign-in sheet in one screen: who of the seated came, which
     volunteers came (their hours), and who signed in at the door (seated by `enroll`, within
     capacity). Absences become no-shows; the session is marked as having taken place."""
-    locked = _lock_session(session.id)
+    locked = lock_session(session.id)
     if locked.status not in SessionStatus.BOOKED:
         raise SchedulingError(_("Buổi này đã hủy."))
     if locked.starts_at > utcnow():

@@ -18,7 +18,7 @@ from app.models import (CalendarFeed, Group, Session, SessionKind, SessionStatus
                         SessionVolunteer, VolunteerProfile, Ward)
 from app.permissions import deny
 from app.sessions.reminders import external_url
-from app.sessions.services import STATUS_LABELS, place_name_of
+from app.sessions.words import STATUS_LABELS, place_name_of
 from app.text import given_name
 
 FEED_PAST = timedelta(days=60)

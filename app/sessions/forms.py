@@ -12,7 +12,8 @@ from wtforms.validators import AnyOf, NumberRange, Optional, ValidationError
 
 from app.forms import VietnameseMobile, input_required, max_length, required
 from app.models import Place
-from app.sessions.services import MAX_WEEKS, PLACE_LABELS
+from app.sessions.checks import MAX_WEEKS
+from app.sessions.words import PLACE_LABELS
 
 
 def safe_int(value):

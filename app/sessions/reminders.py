@@ -19,8 +19,9 @@ from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, ReplyAnswer, Resident, Session,
                         SessionKind, SessionReply, SessionStatus, VolunteerProfile)
 from app.notify.outbox import notify
-from app.sessions.services import (_message_context, cancel_enrollment, cancel_session,
-                                   confirm_session)
+from app.sessions.seats import cancel_enrollment
+from app.sessions.services import cancel_session, confirm_session
+from app.sessions.words import message_context
 from app.text import given_name
 
 
@@ -69,7 +70,7 @@ def get_reply(token: str) -> SessionReply:
 def tell_leaders_cannot_come(session: Session, *, who: str, role: str,
                              reason: str | None = None) -> None:
     """At once, so that a replacement can be found in time."""
-    context = _message_context(session, who=who, role=role, reason=reason)
+    context = message_context(session, who=who, role=role, reason=reason)
     for leader in scope.recipients_of(session.group):
         notify("cannot_come", user=leader, context=context)
 
@@ -136,14 +137,14 @@ def queue_reminders(session: Session) -> int:
         if seat.status != EnrollmentStatus.ENROLLED or seat.resident.erased_at is not None:
             continue
         reply = reply_for(session, resident=seat.resident)
-        context = _message_context(session, reply_url=external_url("sessions.reply",
+        context = message_context(session, reply_url=external_url("sessions.reply",
                                                                    token=reply.token))
         if notify("reminder", resident=seat.resident, context=context,
                   dedupe_key=reminder_key(session.id, f"resident-{seat.resident_id}")):
             queued += 1
     for sv in session.volunteers:
         reply = reply_for(session, volunteer=sv.volunteer)
-        context = _message_context(session, reply_url=external_url("sessions.reply",
+        context = message_context(session, reply_url=external_url("sessions.reply",
                                                                    token=reply.token))
         if notify("reminder", user=sv.volunteer.user, context=context,
                   dedupe_key=reminder_key(session.id, f"user-{sv.volunteer.user_id}")):
@@ -172,7 +173,7 @@ def resident_asks_new_time(session: Session, resident: Resident, note: str | Non
         return False
     session.reschedule_requested_at = utcnow()
     session.reschedule_note = (note or "").strip()[:300] or None
-    context = _message_context(session, asks_new_time=True, reason=session.reschedule_note,
+    context = message_context(session, asks_new_time=True, reason=session.reschedule_note,
                                who=given_name(resident.full_name), role="resident")
     for sv in session.volunteers:
         notify("cannot_come", user=sv.volunteer.user, context=context)

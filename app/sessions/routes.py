@@ -17,11 +17,13 @@ from app.models import (Enrollment, EnrollmentStatus, NoShow, NoShowStatus, Outc
                         ReplyAnswer, RequestStatus, SessionKind, SessionReply, SessionStatus, Topic)
 from app.permissions import deny, is_manager, is_volunteer, role_required
 from app.privacy import can_see_personal_data, resident_label
-from app.sessions import attendance, bp, calendars, reminders, services, tracking
+from app.sessions import attendance, bp, calendars, classes, reminders, services, tracking, words
+from app.sessions import seats as seating  # `seats` names a page's list of seats here
 from app.sessions.forms import (CancelForm, ClassForm, ContestForm, ProposalForm, ReasonForm,
                                 RescheduleForm, ResolveForm, SignInForm, WalkInForm, safe_int)
-from app.sessions.services import Checks, SchedulingError, combine_local
+from app.sessions.checks import Checks, SchedulingError, combine_local
 from app.timeslots import describe
+from app.text import given_name
 from app.web import is_fragment_request, redirect_after_write, render
 
 
@@ -68,36 +70,36 @@ def _place(form) -> Place | None:
 # --- words in templates -------------------------------------------------------------------
 @bp.context_processor
 def _session_words():
-    return {"resident_label": resident_label, "place_labels": services.PLACE_LABELS,
-            "status_labels": services.STATUS_LABELS, "given_name": services.given_name,
-            "volunteer_words": services.volunteer_words}
+    return {"resident_label": resident_label, "place_labels": words.PLACE_LABELS,
+            "status_labels": words.STATUS_LABELS, "given_name": given_name,
+            "volunteer_words": words.volunteer_words}
 
 
 @bp.app_template_global("session_when")
 def session_when(session) -> str:
     """"Thứ Ba, 12/5/2026, 9:00–10:30"."""
-    return services.when_words(session)
+    return words.when_words(session)
 
 
 @bp.app_template_global("session_where")
 def session_where(session) -> str:
-    return services.place_name_of(session)
+    return words.place_name_of(session)
 
 
 @bp.app_template_global("session_time_range")
 def session_time_range(session) -> str:
-    return services.time_range(session)
+    return words.time_range(session)
 
 
 @bp.app_template_global("session_first_name")
 def session_first_name(full_name: str) -> str:
     """Residents see a volunteer's first name (and who verified them)."""
-    return services.given_name(full_name)
+    return given_name(full_name)
 
 
 @bp.app_template_global("session_status_label")
 def session_status_label(session) -> str:
-    return str(services.STATUS_LABELS[session.status])
+    return str(words.STATUS_LABELS[session.status])
 
 
 # --- one-to-one: propose, confirm, reschedule, cancel ------------------------------------
@@ -170,8 +172,8 @@ def detail(session_id: int):
                   replies=replies, can_change=services.can_change(current_user, session),
                   can_manage=current_user.can_manage_group(session.group),
                   is_volunteer_of=services.is_volunteer_of(current_user, session),
-                  taken=services.seats_taken(session), waiting=services.waiting_count(session),
-                  position=services.series_position(session), now=utcnow())
+                  taken=seating.seats_taken(session), waiting=seating.waiting_count(session),
+                  position=words.series_position(session), now=utcnow())
 
 
 @bp.post("/buoi/<int:session_id>/xac-nhan")
@@ -247,7 +249,7 @@ def cancel(session_id: int):
         return redirect_after_write(url_for(".detail", session_id=session_id))
     form = CancelForm()
     if form.validate_on_submit():
-        targets = (services.series_of(session) if form.scope.data == "series"
+        targets = (words.series_of(session) if form.scope.data == "series"
                    and session.kind == SessionKind.CLASS else [session])
         count = services.cancel_sessions(targets, reason=form.reason.data.strip(),
                                          by=current_user)
@@ -256,7 +258,7 @@ def cancel(session_id: int):
         return redirect_after_write(url_for(".detail", session_id=session_id))
     status = 422 if form.errors else 200
     return render("sessions/cancel.html", block="form", status=status, form=form,
-                  session=session, series=len(services.series_of(session)))
+                  session=session, series=len(words.series_of(session)))
 
 
 @bp.post("/buoi/<int:session_id>/khong-den-duoc")
@@ -288,17 +290,17 @@ def _class_choices(form: ClassForm, group, session=None) -> None:
                                 .order_by(Topic.position)).all()
     form.topic_ids.choices = [(t.id, t.name) for t in topics]
     include = [sv.volunteer_id for sv in session.volunteers] if session is not None else []
-    volunteers = services.eligible_class_volunteers(group, include) if group is not None else []
+    volunteers = classes.eligible_class_volunteers(group, include) if group is not None else []
     form.lead_id.choices = [(v.id, v.user.full_name) for v in volunteers]
     form.helper_ids.choices = [(v.id, v.user.full_name) for v in volunteers]
     form.volunteer_profiles = {v.id: v for v in volunteers}
 
 
-def _plan(form: ClassForm, group) -> services.ClassPlan:
+def _plan(form: ClassForm, group) -> classes.ClassPlan:
     starts, ends = _when(form)
     profiles = getattr(form, "volunteer_profiles", {})
     topic_ids = set(form.topic_ids.data or [])
-    return services.ClassPlan(
+    return classes.ClassPlan(
         group=group, title=(form.title.data or "").strip(),
         topics=[t for t in db.session.scalars(select(Topic).where(Topic.id.in_(topic_ids or {-1})))],
         place=_place(form) or Place.COMMUNITY_HOUSE, place_name=form.place_name.data,
@@ -331,7 +333,7 @@ def _class_page(session=None):
             form.day.data, form.starts.data = local_start.date(), local_start.time()
             form.ends.data = to_local(session.ends_at).time()
             form.capacity.data = session.capacity
-            lead = services.lead_volunteer(session)
+            lead = words.lead_volunteer(session)
             form.lead_id.data = lead.id if lead else None
             form.helper_ids.data = [sv.volunteer_id for sv in session.volunteers
                                     if lead is None or sv.volunteer_id != lead.id]
@@ -342,7 +344,7 @@ def _class_page(session=None):
     if editing:  # the group and the number of weeks are fixed once a class exists
         del form.group_id
         del form.weeks
-    series = len(services.series_of(session)) if editing else 1
+    series = len(words.series_of(session)) if editing else 1
     if not editing or series <= 1:
         form.scope.data = "one"
     endpoint_args = ({"endpoint": ".edit_class", "session_id": session.id} if editing
@@ -357,9 +359,9 @@ def _class_page(session=None):
         if plan.starts_at is not None:
             targets = None
             if editing:
-                members = services.series_of(session) if form.scope.data == "series" else [session]
-                targets = services.edit_targets(session, plan, members)
-            services.check_class(plan, targets=targets, viewer=current_user, checks=checks)
+                members = words.series_of(session) if form.scope.data == "series" else [session]
+                targets = classes.edit_targets(session, plan, members)
+            classes.check_class(plan, targets=targets, viewer=current_user, checks=checks)
         names = [name for name in CLASS_CHECK_FIELDS if name in form._fields]
         return _check_response(form, names, checks, plan.starts_at is not None)
     if refresh:
@@ -368,10 +370,10 @@ def _class_page(session=None):
         plan = _plan(form, group)
         try:
             if editing:
-                changed = services.update_class(current_user, session, plan,
+                changed = classes.update_class(current_user, session, plan,
                                                 form.scope.data or "one")
             else:
-                changed = services.create_class(current_user, plan)
+                changed = classes.create_class(current_user, plan)
             db.session.commit()
         except SchedulingError as exc:
             db.session.rollback()
@@ -417,9 +419,9 @@ def _fill_page(session, walk_in_form, status=200, block=None, invite_result=None
     seats = sorted((s for s in session.enrollments if s.status != EnrollmentStatus.CANCELLED),
                    key=lambda s: (s.status != EnrollmentStatus.ENROLLED, s.created_at, s.id))
     return render("sessions/fill.html", block=block, status=status, session=session,
-                  seats=seats, taken=services.seats_taken(session),
-                  waiting=services.waiting_count(session),
-                  candidates=services.waiting_requests_for(session, current_user),
+                  seats=seats, taken=seating.seats_taken(session),
+                  waiting=seating.waiting_count(session),
+                  candidates=seating.waiting_requests_for(session, current_user),
                   walk_in_form=walk_in_form, label=lambda r: resident_label(r, current_user))
 
 
@@ -441,7 +443,7 @@ def fill(session_id: int):
             if not ids:
                 flash(_("Bạn chưa chọn yêu cầu nào."), "warning")
                 return redirect_after_write(url_for(".fill", session_id=session_id))
-            result = services.invite_requests(current_user, session, ids)
+            result = seating.invite_requests(current_user, session, ids)
             db.session.commit()
             flash(_("Đã mời %(seated)d người vào lớp, %(waiting)d người vào danh sách chờ.",
                     seated=len(result.enrolled), waiting=len(result.waiting)), "success")
@@ -451,7 +453,7 @@ def fill(session_id: int):
         if action == "walk_in":
             if walk_in_form.validate():
                 try:
-                    seat = services.add_walk_in(current_user, session,
+                    seat = seating.add_walk_in(current_user, session,
                                                 walk_in_form.full_name.data.strip(),
                                                 getattr(walk_in_form.phone, "e164", None))
                     db.session.commit()
@@ -476,7 +478,7 @@ def remove_enrollment(session_id: int, enrollment_id: int):
     if seat is None or seat.session_id != session.id:
         abort(404)
     if session.status in SessionStatus.ACTIVE:
-        services.cancel_enrollment(seat)
+        seating.cancel_enrollment(seat)
         db.session.commit()
     if is_fragment_request():
         return _fill_page(session, WalkInForm(formdata=None), block="roster")
