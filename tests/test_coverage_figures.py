@@ -7,16 +7,19 @@ import pytest
 from sqlalchemy import event, select
 
 from app.coverage import services as s
+from app.coverage import areas
+from app.coverage import figures as coverage_figures
+from app.coverage import targets as coverage_targets
 from app.models import Group, Indicator, Target, VolunteerArea
 from tests.coverage_helpers import NOW, days_ago, town
 
 
 def _area(level, key=None, groups=None, **kw):
-    return s.Area(level, key, "khu vực", groups, **kw)
+    return areas.Area(level, key, "khu vực", groups, **kw)
 
 
 def ward_area(ward):
-    return _area(s.Level.WARD, ward.id, select(Group.id).where(Group.ward_id == ward.id),
+    return _area(areas.Level.WARD, ward.id, select(Group.id).where(Group.ward_id == ward.id),
                  ward=ward)
 
 
@@ -106,7 +109,7 @@ def test_a_longer_allowed_wait_makes_a_group_served_again(app, make):
 
 def test_targets_come_from_the_group_then_the_ward_then_the_campaign(make):
     t = town(make)
-    targets = s._targets()
+    targets = s.targets_by_area()
     assert s.resolve_target(targets, Indicator.EPAYMENT, group_id=t.g1.id,
                             ward_id=t.hg.id).source == "group"
     assert s.resolve_target(targets, Indicator.SMARTPHONE, group_id=t.g1.id,
@@ -133,13 +136,13 @@ def test_basic_skills_follow_the_core_topic_set(make, db):
     total = s.build_table(ward_area(t.hg), NOW).total
     assert total.indicators["adults_basic"].count == 4
     # Nobody completed topic C: once it is core, nobody has basic digital skills.
-    s.set_core_topics({t.a.id, t.b.id, t.c.id})
+    coverage_targets.set_core_topics({t.a.id, t.b.id, t.c.id})
     db.session.commit()
     total = s.build_table(ward_area(t.hg), NOW).total
     assert total.indicators["adults_basic"].count == 0
     assert total.indicators["households_basic"].count == 0
     # With only topic A core, r2 is still short of a2; everyone else who did A counts.
-    s.set_core_topics({t.a.id})
+    coverage_targets.set_core_topics({t.a.id})
     db.session.commit()
     rows = rows_by_label(s.build_table(ward_area(t.hg), NOW))
     assert rows["Tổ 1"].indicators["adults_basic"].count == 2   # r1, r5 (r4 is a child)
@@ -148,7 +151,7 @@ def test_basic_skills_follow_the_core_topic_set(make, db):
 
 def test_without_any_core_topic_nobody_has_basic_digital_skills(make, db):
     t = town(make)
-    s.set_core_topics(set())
+    coverage_targets.set_core_topics(set())
     db.session.commit()
     assert s.build_table(ward_area(t.hg), NOW).total.indicators["adults_basic"].count == 0
 
@@ -161,11 +164,11 @@ def test_roll_ups_equal_the_sum_of_their_groups(make, db):
     admin = make.admin()
     additive = ("groups", "adults", "households", "reached", "open_requests", "unserved_groups",
                 "groups_missing_adults")
-    district = s.build_table(s.get_area_for(admin, s.Level.DISTRICT, "Quận Hoàn Kiếm"), NOW)
-    whole = s.build_table(s.get_area_for(admin, s.Level.ALL, None), NOW)
+    district = s.build_table(areas.get_area_for(admin, areas.Level.DISTRICT, "Quận Hoàn Kiếm"), NOW)
+    whole = s.build_table(areas.get_area_for(admin, areas.Level.ALL, None), NOW)
     assert {r.label for r in district.rows} == {"Phường Hàng Gai", "Phường Hoàn Kiếm"}
     for ward_row in district.rows:
-        ward_table = s.build_table(s.get_area_for(admin, s.Level.WARD, ward_row.key), NOW)
+        ward_table = s.build_table(areas.get_area_for(admin, areas.Level.WARD, ward_row.key), NOW)
         groups = ward_table.rows
         for name in additive:
             assert getattr(ward_row, name) == sum(getattr(g, name) for g in groups), name
@@ -183,7 +186,7 @@ def test_roll_ups_equal_the_sum_of_their_groups(make, db):
     assert whole.total.groups == 5 and district.total.groups == 4
     # Not sums: distinct volunteers and medians are computed over the area itself.
     hg = next(r for r in district.rows if r.label == "Phường Hàng Gai")
-    hg_groups = s.build_table(s.get_area_for(admin, s.Level.WARD, t.hg.id), NOW).rows
+    hg_groups = s.build_table(areas.get_area_for(admin, areas.Level.WARD, t.hg.id), NOW).rows
     assert sum(g.volunteers for g in hg_groups) == 4 and hg.volunteers == 3  # v1, v6, both
     assert hg.median_wait_days == 3.0
     assert both.volunteer_profile.id in {va.volunteer_id for va in db.session.scalars(
@@ -192,7 +195,7 @@ def test_roll_ups_equal_the_sum_of_their_groups(make, db):
 
 def test_the_whole_installation_lists_every_ward_with_its_district(make):
     t = town(make)
-    table = s.build_table(s.get_area_for(make.admin(), s.Level.ALL, None), NOW)
+    table = s.build_table(areas.get_area_for(make.admin(), areas.Level.ALL, None), NOW)
     assert {(r.label, r.district) for r in table.rows} == {
         ("Phường Hàng Gai", "Quận Hoàn Kiếm"), ("Phường Hoàn Kiếm", "Quận Hoàn Kiếm"),
         ("Phường Ba Đình", "Quận Ba Đình")}
@@ -274,17 +277,17 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_groups(make, db)
 
 def test_unserved_list_names_each_group_and_why(make):
     t = town(make)
-    rows = s.unserved_group_rows(ward_area(t.hg), NOW)
+    rows = coverage_figures.unserved_group_rows(ward_area(t.hg), NOW)
     assert {(r.label, r.no_volunteer, r.waiting_too_long) for r in rows} == {
         ("Tổ 1", False, True), ("Tổ 3", True, False)}
 
 
 def test_hours_of_a_session_without_recorded_hours_are_its_length(make, db):
     t = town(make)
-    area = _area(s.Level.GROUP, t.g1.id, select(Group.id).where(Group.id == t.g1.id),
+    area = _area(areas.Level.GROUP, t.g1.id, select(Group.id).where(Group.id == t.g1.id),
                  group=t.g1)
-    stmt, _scalars = s.figure_statement(area, s.FIGURES["hours"], NOW)
+    stmt, _scalars = coverage_figures.figure_statement(area, coverage_figures.FIGURES["hours"], NOW)
     rows = db.session.execute(stmt).all()
     assert sorted(round(float(h), 2) for _sv, h in rows) == [1.5, 2.0]
-    assert s.hours_total(area, NOW) == 3.5
+    assert coverage_figures.hours_total(area, NOW) == 3.5
     assert NOW - timedelta(days=25) < s.month_bounds(NOW)[0]  # last month's session is out

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.clock import today_local, utcnow
-from app.coverage import services as s
+from app.coverage import areas
+from app.coverage import monthly
 from app.models import AuditEvent, Group, Indicator, Target, Topic
 from tests.conftest import csrf_token_from
 from tests.coverage_helpers import FigureCells, town, vn_number
@@ -221,9 +222,9 @@ def test_the_leader_enters_the_groups_denominators(client, auth, make, db):
 
 def test_the_monthly_ward_report_counts_the_month(client, auth, make, db):
     t = town(make)
-    area = s.Area(s.Level.WARD, t.hg.id, t.hg.name,
+    area = areas.Area(areas.Level.WARD, t.hg.id, t.hg.name,
                   select(Group.id).where(Group.ward_id == t.hg.id), ward=t.hg)
-    rows, total = s.monthly_activity(area, date(2026, 5, 1))
+    rows, total = monthly.monthly_activity(area, date(2026, 5, 1))
     by_name = {r.label: r for r in rows}
     # May 2026 (Hà Nội time): requests of tổ 1 made 2, 4, 5, 10 and 12 days before NOW
     # (q1, 20 days before, was on 30 April); tổ 2: 1, 3 and 10 days before.
@@ -232,7 +233,7 @@ def test_the_monthly_ward_report_counts_the_month(client, auth, make, db):
             by_name["Tổ 3"].sessions_done) == (2, 2, 1)
     assert (total.attendances, total.residents_helped, total.newly_reached) == (8, 6, 6)
     assert (by_name["Tổ 1"].hours, total.hours) == (3.5, 4.75)
-    april, april_total = s.monthly_activity(area, date(2026, 4, 1))
+    april, april_total = monthly.monthly_activity(area, date(2026, 4, 1))
     assert april_total.sessions_done == 1 and april_total.hours == 3.0  # the 25 April class
 
     official = make.official(t.hg)

@@ -11,7 +11,7 @@ import threading
 from sqlalchemy import select
 
 from app.coverage import progress
-from app.coverage import services as coverage
+from app.coverage import targets
 from app.models import Enrollment, Outcome, ResidentProgress, Skill
 from app.outcomes import services as outcomes
 from tests.coverage_helpers import attended, days_ago, past_session, town
@@ -57,7 +57,7 @@ def test_logging_and_correcting_outcomes_keep_each_residents_progress(make, db):
 def test_what_basic_means_changes_with_the_core_topics_and_their_checklists(make, db):
     t = town(make)
     # Only topic A required: r2 still lacks a2; r1, r4, r5, r7, r9, r10 have A.
-    coverage.set_core_topics({t.a.id})
+    targets.set_core_topics({t.a.id})
     assert _flags(db, t.r2)[0] is False and _flags(db, t.r10)[0] is True
     assert _consistent(db)
     # A new skill in A's checklist: nobody has completed A any more.

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.coverage import services as s
+from app.coverage import areas
 from app.coverage import snapshots
 from app.models import CoverageSnapshot
 from tests.conftest import csrf_token_from
@@ -19,7 +20,7 @@ def _login(auth, user):
 
 def test_a_snapshot_gives_back_exactly_the_table_it_was_counted_from(make, db):
     town(make)
-    area = s.Area(s.Level.ALL, None, "Toàn hệ thống", None)
+    area = areas.Area(areas.Level.ALL, None, "Toàn hệ thống", None)
     table = s.build_table(area)
     weeks, balances = s.weekly_activity(area, table.now), s.topic_balance(area)
     stored = json.loads(json.dumps(snapshots.dump(table, weeks, balances)))

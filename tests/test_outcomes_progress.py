@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.clock import to_local, today_local, utcnow
 from app.coverage import services as coverage
+from app.coverage import areas
 from app.models import AuditEvent, RequestStatus, Resident
 from app.outcomes import services
 from tests.conftest import csrf_token_from
@@ -112,7 +113,7 @@ def test_a_leader_records_a_household_survey_in_a_few_taps(client, auth, make, d
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "change"))
     assert (event.subject, event.detail) == (f"resident:{binh.id}", "survey")
     # The survey alone counts her among the adults with a smartphone.
-    area = coverage.Area(coverage.Level.GROUP, scene.group.id, scene.group.name,
+    area = areas.Area(areas.Level.GROUP, scene.group.id, scene.group.name,
                          select(Resident.group_id).where(Resident.id == binh.id),
                          group=scene.group)
     row = coverage.build_table(area).total

@@ -9,12 +9,12 @@ from app.coverage import bp
 @bp.cli.command("coverage-snapshot")
 def snapshot_command() -> None:
     """Count the whole installation's roll-up now (run it from cron every few minutes)."""
-    from app.coverage import services as s
+    from app.coverage import areas
     from app.coverage.snapshots import SNAPSHOT_LEVELS, compute
     from app.extensions import db
 
     for level in SNAPSHOT_LEVELS:
-        area = s.Area(level, None, level, None)
+        area = areas.Area(level, None, level, None)
         snapshot = compute(area)
         db.session.commit()
         click.echo(f"{level}: {snapshot.seconds:.2f} s")

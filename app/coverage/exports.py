@@ -10,7 +10,8 @@ import io
 
 from flask_babel import gettext as _
 
-from app.coverage.services import INDICATORS, CoverageTable, Level, Row, TopicBalance
+from app.coverage.areas import Level
+from app.coverage.services import INDICATORS, CoverageTable, Row, TopicBalance
 
 
 def _target_text(fig) -> str:

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from app.areas import scope
 from app.audit import audit
 from app.clock import utcnow
-from app.coverage import bp, charts, exports, snapshots
+from app.coverage import areas, bp, charts, exports, monthly, snapshots
+from app.coverage import figures as coverage_figures  # `figures` names a page's figures here
+from app.coverage import targets as coverage_targets  # `targets` is the targets page here
 from app.coverage import services as s
 from app.coverage.forms import CoreTopicsForm, DenominatorsForm, targets_form_class
 from app.extensions import db
@@ -65,7 +67,7 @@ def yes_no(value) -> str:
 
 
 def _area_from_args():
-    return s.get_area_for(current_user, request.args.get("level"), request.args.get("key"))
+    return areas.get_area_for(current_user, request.args.get("level"), request.args.get("key"))
 
 
 def _charts_for(area, table=None, weeks=None, balances=None):
@@ -99,7 +101,7 @@ def dashboard():
         if current_user.is_admin:
             return redirect(url_for("coverage.overall"))
         return redirect(url_for("coverage.ward"))
-    area = s.get_area_for(current_user, s.Level.MINE, None)
+    area = areas.get_area_for(current_user, areas.Level.MINE, None)
     table = s.build_table(area)
     return render("coverage/dashboard.html", area=area, table=table,
                   chart=_charts_for(area, table))
@@ -108,7 +110,7 @@ def dashboard():
 @bp.get("/do-bao-phu/to/<int:group_id>")
 @role_required(is_manager)
 def group(group_id: int):
-    area = s.get_area_for(current_user, s.Level.GROUP, group_id)
+    area = areas.get_area_for(current_user, areas.Level.GROUP, group_id)
     table = s.build_table(area)
     return render("coverage/group.html", area=area, table=table, row=table.total,
                   chart=_charts_for(area))
@@ -118,14 +120,14 @@ def group(group_id: int):
 @role_required(is_manager)
 def denominators(group_id: int):
     """The leader enters how many adults and households the group has, and when counted."""
-    area = s.get_area_for(current_user, s.Level.GROUP, group_id)
+    area = areas.get_area_for(current_user, areas.Level.GROUP, group_id)
     grp = area.group
     form = DenominatorsForm(obj=grp)
     if request.method == "GET" and grp.denominators_on is None:
         from app.clock import today_local
         form.denominators_on.data = today_local()
     if form.validate_on_submit():
-        s.update_denominators(grp, form.adults_count.data, form.households_count.data,
+        coverage_targets.update_denominators(grp, form.adults_count.data, form.households_count.data,
                               form.denominators_on.data)
         db.session.commit()
         flash(_("Đã lưu số người trưởng thành và số hộ của %(group)s.", group=grp.name),
@@ -147,7 +149,7 @@ def ward(ward_id: int | None = None):
         if len(wards) == 1:
             return redirect(url_for("coverage.ward", ward_id=wards[0].id))
         return render("coverage/choose_ward.html", wards=wards)
-    area = s.get_area_for(current_user, s.Level.WARD, ward_id)
+    area = areas.get_area_for(current_user, areas.Level.WARD, ward_id)
     table = s.build_table(area)
     return render("coverage/rollup.html", area=area, table=table,
                   chart=_charts_for(area, table))
@@ -157,7 +159,7 @@ def ward(ward_id: int | None = None):
 @role_required(is_official)
 def district():
     """All wards of a district label (those in the official's scope)."""
-    area = s.get_area_for(current_user, s.Level.DISTRICT, request.args.get("ten"))
+    area = areas.get_area_for(current_user, areas.Level.DISTRICT, request.args.get("ten"))
     table = s.build_table(area)
     return render("coverage/rollup.html", area=area, table=table,
                   chart=_charts_for(area, table))
@@ -167,7 +169,7 @@ def district():
 @role_required(is_admin)
 def overall():
     """Every ward, from the snapshot counted ahead of time (see app/coverage/snapshots.py)."""
-    area = s.get_area_for(current_user, s.Level.ALL, None)
+    area = areas.get_area_for(current_user, areas.Level.ALL, None)
     table, weeks, balances, snapshot = snapshots.figures_for(area)
     districts = sorted({row.district for row in table.rows if row.district})
     return render("coverage/rollup.html", area=area, table=table, districts=districts,
@@ -179,7 +181,7 @@ def overall():
 @role_required(is_admin)
 def recount():
     """Count the whole installation again now (it takes a few seconds on a city)."""
-    area = s.get_area_for(current_user, s.Level.ALL, None)
+    area = areas.get_area_for(current_user, areas.Level.ALL, None)
     snapshot = snapshots.compute(area)
     db.session.commit()
     flash(_("Đã tính lại số liệu toàn hệ thống (mất %(s)s giây).",
@@ -190,15 +192,15 @@ def recount():
 @bp.get("/do-bao-phu/cach-tinh")
 @role_required(is_manager)
 def definitions():
-    return render("coverage/definitions.html", figures=s.FIGURES.values(),
-                  core_topics=s.core_topics(), wait_days=s.unserved_wait_days())
+    return render("coverage/definitions.html", figures=coverage_figures.FIGURES.values(),
+                  core_topics=coverage_targets.core_topics(), wait_days=s.unserved_wait_days())
 
 
 # --- the list behind a figure ------------------------------------------------------------------
 @bp.get("/do-bao-phu/so-lieu/<figure>")
 @role_required(is_manager)
 def figure(figure: str):
-    definition = s.FIGURES.get(figure)
+    definition = coverage_figures.FIGURES.get(figure)
     if definition is None:
         abort(404)
     area = _area_from_args()
@@ -211,13 +213,13 @@ def figure(figure: str):
     now = utcnow()
     page = request.args.get("page", 1, type=int)
     if definition.key == "unserved":
-        rows = s.unserved_group_rows(area, now)
+        rows = coverage_figures.unserved_group_rows(area, now)
         pagination, total_hours = None, None
     else:
-        stmt, scalars = s.figure_statement(area, definition, now, topic.id if topic else None)
-        pagination = s.paginate(stmt, page=page, per_page=PER_PAGE, scalars=scalars)
+        stmt, scalars = coverage_figures.figure_statement(area, definition, now, topic.id if topic else None)
+        pagination = coverage_figures.paginate(stmt, page=page, per_page=PER_PAGE, scalars=scalars)
         rows = pagination.items
-        total_hours = s.hours_total(area, now) if definition.key == "hours" else None
+        total_hours = coverage_figures.hours_total(area, now) if definition.key == "hours" else None
     audit("view", f"coverage:{definition.key}", ward_id=area.ward_id,
           detail=f"{area.level}:{area.key or ''}"[:300])
     db.session.commit()
@@ -263,12 +265,12 @@ def export(fmt: str):
 @role_required(is_official)
 def monthly_report(ward_id: int):
     """A printable report of one month of a ward: activity, coverage, topics."""
-    area = s.get_area_for(current_user, s.Level.WARD, ward_id)
+    area = areas.get_area_for(current_user, areas.Level.WARD, ward_id)
     try:
-        first = s.parse_month(request.args.get("thang"))
+        first = monthly.parse_month(request.args.get("thang"))
     except ValueError:
         abort(400)
-    rows, total = s.monthly_activity(area, first)
+    rows, total = monthly.monthly_activity(area, first)
     table = s.build_table(area)
     audit("export", f"report:monthly-ward:{ward_id}", ward_id=ward_id,
           detail=first.strftime("%Y-%m"))
@@ -282,10 +284,10 @@ def monthly_report(ward_id: int):
 @bp.route("/do-bao-phu/chi-tieu", methods=["GET", "POST"])
 @role_required(is_official)
 def targets():
-    scope = s.get_target_scope_for(current_user, request.args.get("level"),
+    scope = coverage_targets.get_target_scope_for(current_user, request.args.get("level"),
                                    request.args.get("key"))
     form_class = targets_form_class()
-    current = s.targets_of(scope)
+    current = coverage_targets.targets_of(scope)
     form = form_class()
     if request.method == "GET":
         for indicator, target in current.items():
@@ -296,14 +298,14 @@ def targets():
         values = {indicator: (getattr(form, f"{indicator.value}_percent").data,
                               bool(getattr(form, f"{indicator.value}_strict").data))
                   for indicator, _f, _dn in s.INDICATORS}
-        s.save_targets(scope, values)
+        coverage_targets.save_targets(scope, values)
         db.session.commit()
         flash(_("Đã lưu chỉ tiêu của %(area)s.", area=scope.label), "success")
         return redirect_after_write(url_for("coverage.targets", **scope.args))
     status = 422 if form.errors else 200
     return render("coverage/targets.html", block="form", status=status, form=form, scope=scope,
                   indicators=s.INDICATORS, labels=s.INDICATOR_LABELS,
-                  inherited=s.inherited_targets(scope))
+                  inherited=coverage_targets.inherited_targets(scope))
 
 
 @bp.route("/do-bao-phu/chu-de-co-ban", methods=["GET", "POST"])
@@ -316,7 +318,7 @@ def core_topics():
     if request.method == "GET":
         form.topics.data = [t.id for t in topics if t.core]
     if form.validate_on_submit():
-        s.set_core_topics(set(form.topics.data or []))
+        coverage_targets.set_core_topics(set(form.topics.data or []))
         db.session.commit()
         flash(_("Đã lưu danh sách chủ đề kỹ năng số cơ bản."), "success")
         return redirect_after_write(url_for("coverage.core_topics"))

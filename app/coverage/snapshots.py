@@ -24,10 +24,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app.clock import utcnow
 from app.coverage import services as s
+from app.coverage import areas
 from app.extensions import db
 from app.models import CoverageSnapshot, Indicator, Topic
 
-SNAPSHOT_LEVELS = (s.Level.ALL,)
+SNAPSHOT_LEVELS = (areas.Level.ALL,)
 
 
 # --- to JSON and back ----------------------------------------------------------------------
@@ -70,7 +71,7 @@ def dump(table: s.CoverageTable, weeks, balances) -> dict:
             "balances": [[b.topic.id, b.demand, b.supply] for b in balances]}
 
 
-def load(area: s.Area, payload: dict):
+def load(area: areas.Area, payload: dict):
     """(table, weeks, balances) as they were computed."""
     table = s.CoverageTable(area, [_row(r) for r in payload["rows"]], _row(payload["total"]),
                             datetime.fromisoformat(payload["now"]),
@@ -86,7 +87,7 @@ def load(area: s.Area, payload: dict):
 
 
 # --- computing and reading -------------------------------------------------------------------
-def _key(area: s.Area) -> str:
+def _key(area: areas.Area) -> str:
     return area.level
 
 
@@ -94,7 +95,7 @@ def max_age() -> timedelta:
     return timedelta(minutes=current_app.config["COVERAGE_SNAPSHOT_MINUTES"])
 
 
-def compute(area: s.Area) -> CoverageSnapshot:
+def compute(area: areas.Area) -> CoverageSnapshot:
     """Count the area now and keep the result (the caller commits)."""
     started = time.perf_counter()
     table = s.build_table(area)
@@ -117,7 +118,7 @@ def compute(area: s.Area) -> CoverageSnapshot:
     return snapshot
 
 
-def current(area: s.Area) -> CoverageSnapshot:
+def current(area: areas.Area) -> CoverageSnapshot:
     """The area's snapshot, computed first if there is none or it is too old."""
     snapshot = db.session.scalar(select(CoverageSnapshot).where(
         CoverageSnapshot.area == _key(area)))
@@ -127,7 +128,7 @@ def current(area: s.Area) -> CoverageSnapshot:
     return snapshot
 
 
-def figures_for(area: s.Area):
+def figures_for(area: areas.Area):
     """(table, weeks, balances, snapshot) of an area: from its snapshot when it has one
     (snapshot is None when the figures were counted live, just now)."""
     if area.level in SNAPSHOT_LEVELS:
