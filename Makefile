@@ -12,7 +12,7 @@ PIP_VERSION := 26.3
 PIP_TOOLS := pip-tools[stable]==7.7.0
 
 .PHONY: run test install lock migrate demo translations translations-update browser-deps clean \
-	loadtest bench bench-seed bench-matching
+	docs-screenshots loadtest bench bench-seed bench-matching
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,9 +58,22 @@ run: demo
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Debian's Chromium, which the browser tests drive (as root; never a downloaded browser).
+# The user guide's pictures (docs/huong-dan/anh/): the browser journeys photograph each step
+# into artifacts/screenshots/, then the chosen ones are copied under stable names. Needs
+# Debian's Chromium (make browser-deps); CI=true makes the journeys fail rather than skip
+# without it.
+DOCS_SCREENSHOT_TESTS := tests/browser/test_journeys.py tests/browser/test_register_volunteer.py \
+	tests/browser/test_login.py
+docs-screenshots: install
+	CI=true $(BIN)/python -m pytest -q -m "browser and not clock" $(DOCS_SCREENSHOT_TESTS)
+	$(BIN)/python docs/huong-dan/update_images.py
+
+# Debian's Chromium, which the browser tests drive (as root; never a downloaded browser), and
+# the colour emoji font phones have, so that the topics' icons show in the screenshots.
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 browser-deps:
-	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@test -x /usr/bin/chromium -a -e $(EMOJI_FONT) || \
+		(apt-get update && apt-get install -y chromium fonts-noto-color-emoji)
 
 # Not part of `make test`: gunicorn on a scratch PostgreSQL database, loopback only.
 loadtest: install
