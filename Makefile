@@ -6,19 +6,37 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate demo translations translations-update browser-deps clean \
-	loadtest bench bench-seed bench-matching
+# pip itself, and the pip-tools that compiles the lock (its `stable` extra caps pip at a
+# version it supports).
+PIP_VERSION := 26.3
+PIP_TOOLS := pip-tools[stable]==7.7.0
+
+.PHONY: run test install lock migrate demo translations translations-update browser-deps clean \
+	docs-screenshots loadtest bench bench-seed bench-matching
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet 'pip==$(PIP_VERSION)'
 
-# Reinstall whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet '.[test]'
+# Exactly the versions and files of requirements.lock; again whenever the lock changes.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
 install: $(VENV)/.installed translations
+
+# Compile requirements.lock from pyproject.toml: every runtime and test dependency and theirs,
+# at one version each, with the sha256 of each published file. Versions already locked are
+# kept while pyproject allows them; `make lock LOCK_ARGS=--upgrade` takes the newest allowed.
+# pip's machine-wide settings (other indexes, local folders) are left out so that the hashes
+# are those of the files every machine downloads.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet '$(PIP_TOOLS)'
+	env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS -u PIP_CONSTRAINT \
+		PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND='make lock' \
+		$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
+		--no-emit-index-url --no-emit-find-links --output-file requirements.lock $(LOCK_ARGS) \
+		pyproject.toml
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -f -d app/translations
@@ -40,9 +58,22 @@ run: demo
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Debian's Chromium, which the browser tests drive (as root; never a downloaded browser).
+# The user guide's pictures (docs/huong-dan/anh/): the browser journeys photograph each step
+# into artifacts/screenshots/, then the chosen ones are copied under stable names. Needs
+# Debian's Chromium (make browser-deps); CI=true makes the journeys fail rather than skip
+# without it.
+DOCS_SCREENSHOT_TESTS := tests/browser/test_journeys.py tests/browser/test_register_volunteer.py \
+	tests/browser/test_login.py
+docs-screenshots: install
+	CI=true $(BIN)/python -m pytest -q -m "browser and not clock" $(DOCS_SCREENSHOT_TESTS)
+	$(BIN)/python docs/huong-dan/update_images.py
+
+# Debian's Chromium, which the browser tests drive (as root; never a downloaded browser), and
+# the colour emoji font phones have, so that the topics' icons show in the screenshots.
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 browser-deps:
-	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@test -x /usr/bin/chromium -a -e $(EMOJI_FONT) || \
+		(apt-get update && apt-get install -y chromium fonts-noto-color-emoji)
 
 # Not part of `make test`: gunicorn on a scratch PostgreSQL database, loopback only.
 loadtest: install
