@@ -75,7 +75,7 @@ def measure(url: str, repeat: int) -> dict:
 
     from app.extensions import db
     from app.matching.optimize import optimal_pairs, slot_columns
-    from app.matching.services import assess_ward, propose_for_ward
+    from app.matching.batch import assess_ward, propose_for_ward
     from app.models import User, Ward
     from bench.clients import PHONES, in_process_app, test_client_for
 

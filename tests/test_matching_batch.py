@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app.clock import today_local, utcnow
-from app.matching.services import accept_request, propose_for_ward
+from app.matching.batch import propose_for_ward
+from app.matching.services import accept_request
 from app.models import HelpRequest, Place, RequestStatus, VolunteerProfile
 from tests.conftest import csrf_token_from
 from tests.matching_helpers import neighbourhood

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from app.models import (Gender, Place, RequestStatus, Session, SessionKind, SessionStatus)
 from app.timeslots import coarse_mask
 from tests.conftest import csrf_token_from
-from tests.sessions_helpers import assigned_request, at, booked, messages, next_local_day, time_form
+from tests.sessions_helpers import (assigned_request, at, booked, messages, next_local_day,
+                                    time_form)
 
 SATURDAY, TUESDAY = 5, 1
 

@@ -11,6 +11,7 @@ from app.areas import scope
 from app.audit import audit
 from app.clock import today_local, utcnow
 from app.extensions import db
+from app.matching import batch as ward_batch  # `batch` is the batch page here
 from app.matching import bp, services
 from app.matching.forms import ActionForm, AssignForm, HandBackForm
 from app.models import Place, RequestStatus
@@ -229,13 +230,13 @@ def batch():
 
     report = None
     if request.method == "POST":
-        report = services.apply_batch(current_user, ward, _choices_from_form(request.form))
+        report = ward_batch.apply_batch(current_user, ward, _choices_from_form(request.form))
         db.session.commit()
         if not report.conflicts:
             flash(_("Đã giao %(count)d yêu cầu. Tình nguyện viên và người dân đã được báo.",
                     count=len(report.applied)), "success")
             return redirect_after_write(url_for("matching.batch", ward=ward.id))
-    proposal = services.propose_for_ward(current_user, ward)
+    proposal = ward_batch.propose_for_ward(current_user, ward)
     return render("matching/batch.html", wards=wards, ward=ward,
                   proposal=proposal, report=report, action_form=ActionForm(),
                   refusal_message=services.refusal_message)
