@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("sessions", __name__, cli_group=None)
 
-from app.sessions import cli, routes  # noqa: E402,F401
+from app.sessions import (attendance_routes, calendar_routes, class_routes, cli,  # noqa: E402,F401
+                          routes)

@@ -31,7 +31,8 @@ def shot(page: Page, name: str) -> Path:
     # caret="initial": hiding the caret leaves style="" on inputs, which htmx then copies
     # while settling a swap, and the CSP (rightly) reports as an inline style.
     # scale="css": one image pixel per CSS pixel, quicker to take and plenty to look at.
-    page.screenshot(path=str(path), full_page=True, caret="initial", scale="css")
+    page.screenshot(path=str(path), full_page=True, caret="initial", scale="css",
+                    timeout=30_000)  # a long page on a busy machine
     return path
 
 
