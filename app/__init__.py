@@ -9,10 +9,11 @@ from flask import Flask
 
 from config import Config, config_for_environment, development_secret_key
 
-# One blueprint per domain area (see DESIGN.md, Architecture).
+# One blueprint per domain area (see DESIGN.md, Architecture); "seeding" only adds the
+# seed-demo, demo-logins and seed-scale commands (the only importer of app.seeding).
 BLUEPRINTS = (
     "main", "auth", "areas", "residents", "requests", "volunteers", "matching", "sessions",
-    "outcomes", "coverage", "notify", "admin",
+    "outcomes", "coverage", "notify", "admin", "seeding",
 )
 
 

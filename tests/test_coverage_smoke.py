@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
-from app.admin.demo import DEMO_PASSWORD
+from app.seeding.demo import DEMO_PASSWORD
 from app.models import Outcome, Session, SessionStatus, User
 from app.phone import normalize_phone
 from tests.coverage_helpers import town

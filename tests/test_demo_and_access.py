@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.admin.demo import ACCOUNTS, DEMO_PASSWORD
+from app.seeding.demo import ACCOUNTS, DEMO_PASSWORD
 from app.models import HelpRequest, Resident, Target, Topic, User, Ward
 
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from app.admin.demo import DEMO_PASSWORD
-from app.admin.scale import KNOWN_ACCOUNTS, PROFILES, Profile
+from app.seeding.demo import DEMO_PASSWORD
+from app.seeding.profiles import KNOWN_ACCOUNTS, PROFILES, Profile
 from app.models import (Group, HelpRequest, Outcome, Resident, Session, SessionVolunteer, User,
                         VolunteerArea, VolunteerProfile, Ward)
 from app.text import fold

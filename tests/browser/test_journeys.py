@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.admin.demo import DEMO_PASSWORD
+from app.seeding.demo import DEMO_PASSWORD
 from app.clock import LOCAL_TZ, today_local, utcnow
 from app.extensions import db
 from app.models import HelpRequest, RequestStatus, Session

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from app.admin.catalogue import CAMPAIGN_TARGETS, TOPICS
+from app.seeding.catalogue import CAMPAIGN_TARGETS, TOPICS
 from app.auth.passwords import hash_password
 from app.clock import LOCAL_TZ, local_to_utc, today_local, utcnow
 from app.extensions import db
