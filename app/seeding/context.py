@@ -7,6 +7,7 @@ import bisect
 import random
 from datetime import date, datetime, time, timedelta, timezone
 
+from app.requests.services import CODE_LENGTH, TRACKING_ALPHABET
 from app.seeding.tables import Ids
 from app.seeding.vocabulary import (COARSE_DEMAND, COARSE_SUPPLY, FAMILY_NAMES, GIVEN_FEMALE,
                                     GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE,
@@ -17,7 +18,6 @@ from app.timeslots import COARSE_CHOICES, bit
 UTC = timezone.utc
 LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
 SPAN_DAYS = 730                    # two years of activity
-CONSENT_WORDING_VERSION = "2026-01"
 
 # Two-hour windows sessions are placed in: (slot, local start hour). A session starts at the
 # window's start or half an hour later and ends inside it, so windows never overlap.
@@ -71,16 +71,22 @@ def scramble7(n: int) -> str:
     return f"{(n * 7_654_321 + 1_234_567) % 10_000_000:07d}"
 
 
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I: read out over the phone
+# Every code the app's alphabet can spell at the app's length (31**6, about 887 million).
+CODE_SPACE = len(TRACKING_ALPHABET) ** CODE_LENGTH
+# A prime larger than any alphabet's size: coprime with CODE_SPACE, so the mapping below is
+# a bijection of range(CODE_SPACE) and no two requests share a code.
+CODE_MULTIPLIER = 2_654_435_761
+CODE_OFFSET = 0x1D872B41
 
 
 def request_code(request_id: int) -> str:
-    """A six-character tracking code, unique per id (a bijection of 30 bits)."""
-    x = (request_id * 0x2545F491 + 0x1D872B41) & ((1 << 30) - 1)
+    """The tracking code of a generated request: spelt like the codes the request form hands
+    out (app.requests.services), and unique for every id below CODE_SPACE."""
+    x = (request_id * CODE_MULTIPLIER + CODE_OFFSET) % CODE_SPACE
     chars = []
-    for _ in range(6):
-        chars.append(CODE_ALPHABET[x & 31])
-        x >>= 5
+    for _ in range(CODE_LENGTH):
+        x, digit = divmod(x, len(TRACKING_ALPHABET))
+        chars.append(TRACKING_ALPHABET[digit])
     return "".join(chars)
 
 

@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from app.seeding.context import CONSENT_WORDING_VERSION, SPAN_DAYS, allocate, person_name, to_utc
+from app.residents.services import CONSENT_WORDING_VERSION
+from app.seeding.context import SPAN_DAYS, allocate, person_name, to_utc
 from app.seeding.vocabulary import (BUSINESSES, OTHER_ORGS, SCHOOLS, STREETS, TEACHER_SCHOOLS,
                                     VILLAGE_NAMES)
 from app.text import fold
