@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, cli_group=None)
 
-from app.admin import privacy, routes  # noqa: E402,F401
+from app.admin import routes  # noqa: E402,F401

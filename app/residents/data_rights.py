@@ -117,6 +117,7 @@ def personal_data(resident: Resident) -> dict:
 
 
 def export_json(data: dict) -> str:
+    """The export as JSON, Vietnamese kept readable (not escaped)."""
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -150,11 +151,13 @@ def _csv_cell(value, key: str, label) -> str:
 
 
 def record_export(resident: Resident, file_format: str) -> None:
+    """Write the export to the audit log."""
     audit("export", f"resident:{resident.id}", resident=resident, detail=file_format)
 
 
 # --- consent ------------------------------------------------------------------------------
 def active_consents(resident: Resident) -> list[Consent]:
+    """The resident's consents not withdrawn."""
     return [c for c in resident.consents if c.withdrawn_at is None]
 
 
