@@ -16,6 +16,14 @@ BLUEPRINTS = (
     "outcomes", "coverage", "notify", "admin", "seeding",
 )
 
+# Every global ORM listener, each installed by its module's idempotent install(): what
+# every session of the process then keeps true, whichever area writes.
+LISTENERS = (
+    "app.models.sessions",    # a class's room key follows its group and place name
+    "app.coverage.progress",  # resident_progress says what the outcomes say, same transaction
+    "app.notify.queue",       # a commit that queued messages wakes the delivery worker
+)
+
 
 def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     from app.web import Request
@@ -57,8 +65,8 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
 
     with app.app_context():
         configure_engine(db.engine)
-    from app.coverage.progress import install as keep_progress
-    keep_progress()
+    for name in LISTENERS:
+        importlib.import_module(name).install()
 
     from app import web
     web.init_app(app)
