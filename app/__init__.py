@@ -9,10 +9,19 @@ from flask import Flask
 
 from config import Config, config_for_environment, development_secret_key
 
-# One blueprint per domain area (see DESIGN.md, Architecture).
+# One blueprint per domain area (see DESIGN.md, Architecture); "seeding" only adds the
+# seed-demo, demo-logins and seed-scale commands (the only importer of app.seeding).
 BLUEPRINTS = (
     "main", "auth", "areas", "residents", "requests", "volunteers", "matching", "sessions",
-    "outcomes", "coverage", "notify", "admin",
+    "outcomes", "coverage", "notify", "admin", "seeding",
+)
+
+# Every global ORM listener, each installed by its module's idempotent install(): what
+# every session of the process then keeps true, whichever area writes.
+LISTENERS = (
+    "app.models.sessions",    # a class's room key follows its group and place name
+    "app.coverage.progress",  # resident_progress says what the outcomes say, same transaction
+    "app.notify.queue",       # a commit that queued messages wakes the delivery worker
 )
 
 
@@ -56,8 +65,8 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
 
     with app.app_context():
         configure_engine(db.engine)
-    from app.coverage.progress import install as keep_progress
-    keep_progress()
+    for name in LISTENERS:
+        importlib.import_module(name).install()
 
     from app import web
     web.init_app(app)

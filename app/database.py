@@ -17,6 +17,14 @@ read_only_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "read_only_transaction", default=False)
 
 
+def listen_once(hooks) -> None:
+    """Register each (target, event name, listener) unless it already is: the install()
+    functions of app.LISTENERS call it, so creating a second app adds nothing."""
+    for target, identifier, listener in hooks:
+        if not event.contains(target, identifier, listener):
+            event.listen(target, identifier, listener)
+
+
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return

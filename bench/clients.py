@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from app.admin.demo import DEMO_PASSWORD
-from app.admin.scale import KNOWN_ACCOUNTS
+from app.seeding.demo import DEMO_PASSWORD
+from app.seeding.profiles import KNOWN_ACCOUNTS
 
 PHONES = {key: phone for key, phone, _name, _desc in KNOWN_ACCOUNTS}
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

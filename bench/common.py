@@ -103,7 +103,7 @@ def data_scale(url: str) -> dict:
                 counts[table] = conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()
     finally:
         engine.dispose()
-    from app.admin.scale import PROFILES
+    from app.seeding.profiles import PROFILES
     profile = "custom"
     for name, p in PROFILES.items():
         # Wards and groups never change; residents grow as the benchmarks file requests.

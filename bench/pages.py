@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 class Page:
     name: str
     url: str                       # e.g. "/to/{group_code}/lich"
-    role: str | None = None        # a key of app.admin.scale.KNOWN_ACCOUNTS
+    role: str | None = None        # a key of app.seeding.profiles.KNOWN_ACCOUNTS
     fragment: bool = False         # sent with HX-Request: true
     action: str | None = None      # a write: a key of bench.actions.ACTIONS builds each request
     throughput: bool = False       # also measured under load by bench.throughput

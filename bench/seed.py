@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.admin.scale import PROFILES
+from app.seeding.profiles import PROFILES
 from bench.common import (BIN, DEFAULT_POSTGRES, DEFAULT_SQLITE, OUT, ROOT, app_env, data_scale,
                           db_label, postgres_version, save, sqlalchemy_url)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
-from app.admin.demo import DEMO_PASSWORD
 from app.models import Outcome, Session, SessionStatus, User
 from app.phone import normalize_phone
+from app.seeding.demo import DEMO_PASSWORD
 from tests.coverage_helpers import town
 
 FIGURES = ("denominators", "reached", "households_basic", "adults_basic", "smartphone",

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.admin.demo import ACCOUNTS, DEMO_PASSWORD
 from app.models import HelpRequest, Resident, Target, Topic, User, Ward
+from app.requests.services import CODE_LENGTH, TRACKING_ALPHABET
+from app.seeding.demo import ACCOUNTS, DEMO_PASSWORD
 
 
 def _counts(db):
@@ -24,6 +25,15 @@ def test_seed_demo_is_idempotent_and_vietnamese(runner, db):
     core = set(db.session.scalars(select(Topic.slug).where(Topic.core.is_(True))))
     assert core == {"dien-thoai", "zalo", "ngan-hang-so", "lua-dao"}
     assert db.session.scalar(select(func.count()).select_from(Topic)) == 13
+
+
+def test_demo_tracking_codes_are_spelt_like_the_forms(runner, db):
+    """No letter the request form leaves out (I, L, O, 0, 1: misheard on the phone)."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    codes = db.session.scalars(select(HelpRequest.code)).all()
+    assert codes
+    assert all(len(code) == CODE_LENGTH and set(code) <= set(TRACKING_ALPHABET)
+               for code in codes), codes
 
 
 def test_seed_demo_if_empty_leaves_existing_data_alone(runner, make, db):

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from app.admin.demo import DEMO_PASSWORD
-from app.admin.scale import KNOWN_ACCOUNTS, PROFILES, Profile
 from app.models import (Group, HelpRequest, Outcome, Resident, Session, SessionVolunteer, User,
                         VolunteerArea, VolunteerProfile, Ward)
+from app.requests.services import CODE_LENGTH, TRACKING_ALPHABET
+from app.seeding.context import CODE_SPACE, request_code
+from app.seeding.demo import DEMO_PASSWORD
+from app.seeding.profiles import KNOWN_ACCOUNTS, PROFILES, Profile
 from app.text import fold
 
 TODAY = "2026-11-20"
@@ -170,6 +172,18 @@ def test_sessions_outcomes_and_volunteers_follow_the_rules(seeded, db):
     with_skill = db.session.scalar(text(
         "SELECT count(DISTINCT outcome_id) FROM outcome_skill"))
     assert with_skill > 0.8 * attended
+
+
+def test_tracking_codes_are_spelt_like_the_forms_and_unique(seeded, db):
+    """The request form's alphabet and length (no I, L, O, 0, 1: misheard on the phone)."""
+    codes = db.session.scalars(select(HelpRequest.code)).all()
+    assert codes and len(set(codes)) == len(codes)
+    assert all(len(code) == CODE_LENGTH and set(code) <= set(TRACKING_ALPHABET)
+               for code in codes), [c for c in codes if set(c) - set(TRACKING_ALPHABET)]
+    # Unique well beyond the city profile's million requests.
+    assert CODE_SPACE > 100 * PROFILES["city"].requests
+    sample = [request_code(i) for i in range(1, 200_001)]
+    assert len(set(sample)) == len(sample)
 
 
 def test_times_spread_over_two_years_in_utc(seeded, db):

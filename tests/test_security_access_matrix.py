@@ -37,10 +37,6 @@ ACCESS: dict[str, Access] = {
     # admin
     "admin.index": Access(ADMINS),
     "admin.audit_log": Access(OFFICIALS),
-    "admin.resident_privacy": Access(MANAGERS_HERE),
-    "admin.resident_export": Access(MANAGERS_HERE),
-    "admin.resident_consent_withdraw": Access(MANAGERS_HERE),
-    "admin.resident_erase": Access(MANAGERS_HERE),
     # areas: the QR poster's link and image are public; posters are printed by managers
     "areas.group_link": Access(EVERYONE, params=lambda w: {"code": w.group.code}),
     "areas.qr": Access(EVERYONE, params=lambda w: {"code": w.group.code}),
@@ -65,6 +61,11 @@ ACCESS: dict[str, Access] = {
     # residents: records of an area only for those who manage it
     "residents.directory": Access(MANAGERS),
     "residents.detail": Access(MANAGERS_HERE),
+    # a resident's data rights: see, export, withdraw consent, erase
+    "residents.resident_privacy": Access(MANAGERS_HERE),
+    "residents.resident_export": Access(MANAGERS_HERE),
+    "residents.resident_consent_withdraw": Access(MANAGERS_HERE),
+    "residents.resident_erase": Access(MANAGERS_HERE),
     # volunteers
     "volunteers.profile": Access(VOLUNTEERS),
     "volunteers.directory": Access(MANAGERS),

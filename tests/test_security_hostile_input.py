@@ -28,7 +28,7 @@ FORM_TARGETS = [
                fields=("current_password", "new_password", "new_password_confirm")),
     FormTarget("admin.audit_log", method="GET", role=OFFICIAL,
                fields=("action", "q", "resident", "page")),
-    FormTarget("admin.resident_erase", role=LEADER, fields=("confirm", "reason"),
+    FormTarget("residents.resident_erase", role=LEADER, fields=("confirm", "reason"),
                before_each=lambda w, db: db.session.execute(update(Resident).where(
                    Resident.id == w.resident.id).values(erased_at=None))),
     # the public request form, its inline checks and the tracking form

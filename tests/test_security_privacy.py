@@ -9,11 +9,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.admin.privacy_services import ERASED_NAME, erase_resident
 from app.models import (AuditEvent, Consent, Enrollment, HelpRequest, Household, OutboxMessage,
                         OutboxStatus, Outcome, Resident, Role, User)
 from app.models.outcomes import outcome_skill
 from app.notify.outbox import notify
+from app.residents.data_rights import ERASED_NAME, erase_resident
 from tests.conftest import csrf_token_from
 from tests.security_helpers import LEADER, OFFICIAL, OTHER_LEADER, RESIDENT, build_world
 

@@ -1,6 +1,6 @@
-"""Administration: areas, topic catalogue, targets, accounts; demo data commands."""
+"""Administration: the admin overview and the audit log."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, cli_group=None)
 
-from app.admin import cli, privacy, routes  # noqa: E402,F401
+from app.admin import routes  # noqa: E402,F401

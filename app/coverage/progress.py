@@ -25,10 +25,11 @@ How it stays correct:
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import delete, func, insert, inspect, select
 from sqlalchemy.orm import Session as OrmSession
 
 from app.coverage import definitions as d
+from app.database import listen_once
 from app.models import Enrollment, Outcome, Resident, ResidentProgress, Skill, Topic
 
 COLUMNS = ("resident_id", "basic", "smartphone_topic", "epayment_topic")
@@ -104,8 +105,12 @@ def _apply_changes(session, _flush_context) -> None:
             Enrollment.id.in_(sorted(enrollments)))).scalars())
 
 
+# What install() listens to: every ORM session's flushes.
+HOOKS = ((OrmSession, "before_flush", _note_changes),
+         (OrmSession, "after_flush_postexec", _apply_changes))
+
+
 def install() -> None:
-    """Listen to every ORM session's flushes (once per process)."""
-    if not event.contains(OrmSession, "before_flush", _note_changes):
-        event.listen(OrmSession, "before_flush", _note_changes)
-        event.listen(OrmSession, "after_flush_postexec", _apply_changes)
+    """Listen to every ORM session's flushes (idempotent; create_app calls it, see
+    app.LISTENERS)."""
+    listen_once(HOOKS)

@@ -5,11 +5,12 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (CheckConstraint, Column, ForeignKey, Index, Numeric, String, Table,
-                        Text, UniqueConstraint, event, select)
+                        Text, UniqueConstraint, select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm import Session as OrmSession
 
 from app.clock import utcnow
+from app.database import listen_once
 from app.extensions import db
 from app.models.requests import Place
 from app.models.types import UTCDateTime, enum_column
@@ -115,7 +116,6 @@ def room_key(ward_id: int, name: str | None) -> str | None:
     return f"{ward_id}:{folded}"[:240] if folded else None
 
 
-@event.listens_for(OrmSession, "before_flush")
 def _derive_place_keys(orm_session, _context, _instances) -> None:
     """A class's room identity always follows its group and place name, whoever wrote it."""
     from app.models.areas import Group
@@ -128,6 +128,16 @@ def _derive_place_keys(orm_session, _context, _instances) -> None:
             continue
         ward_id = orm_session.scalar(select(Group.ward_id).where(Group.id == obj.group_id))
         obj.place_key = room_key(ward_id, obj.place_name) if ward_id is not None else None
+
+
+# What install() listens to: every ORM session's flushes.
+HOOKS = ((OrmSession, "before_flush", _derive_place_keys),)
+
+
+def install() -> None:
+    """Derive room keys before every flush (idempotent; create_app calls it, see
+    app.LISTENERS)."""
+    listen_once(HOOKS)
 
 
 class SessionVolunteer(db.Model):

@@ -1,11 +1,15 @@
-"""Writing to the outbox. Delivery (channels, retries, digests) lives beside it."""
+"""Writing to the outbox. Delivery (channels, retries, digests) lives beside it.
+
+notify() is the one place a message is queued, so the rule "no message to an erased
+resident or one who withdrew consent" is kept here (`accepts_messages`)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.notify import OutboxMessage
+from app.models.notify import OutboxMessage, OutboxStatus
+from app.models.residents import Consent, Resident
 
 # The kinds of message other areas raise; each has a translatable template
 # (templates/notify/messages/<kind>.txt) with a long form and a short SMS form.
@@ -56,6 +60,9 @@ def notify(kind: str, *, user=None, resident=None, context: dict | None = None,
            dedupe_key: str | None = None) -> OutboxMessage | None:
     """Queue a message in the current transaction: it is sent only if the cause commits.
 
+    A message to a resident who was erased or withdrew consent is kept as SKIPPED ("no
+    consent"), never sent.
+
     Give a `dedupe_key` when the same cause may run twice (a reminder job run twice):
     the second call returns None and queues nothing.
 
@@ -78,9 +85,28 @@ def notify(kind: str, *, user=None, resident=None, context: dict | None = None,
                             recipient_resident_id=getattr(resident, "id", None),
                             group_id=_group_of(resident, context), context=context,
                             dedupe_key=dedupe_key)
+    if message.recipient_resident_id is not None:
+        # Without autoflush: the caller's unfinished changes are not written early.
+        with db.session.no_autoflush:
+            if not accepts_messages(message.recipient_resident_id):
+                # Recorded, not dropped: the resident's export and the leaders see it was held.
+                message.status = OutboxStatus.SKIPPED
+                message.last_error = "no consent"
     db.session.add(message)
     db.session.info[SESSION_FLAG] = True
     return message
+
+
+def accepts_messages(resident_id: int) -> bool:
+    """Messages may go to this resident: not erased, and consent not withdrawn (a resident
+    with no consent on record yet is not blocked here; the request form records it)."""
+    erased_at = db.session.scalar(select(Resident.erased_at).where(Resident.id == resident_id))
+    if erased_at is not None:
+        return False
+    given, withdrawn = db.session.execute(select(
+        func.count(Consent.id), func.count(Consent.withdrawn_at)).where(
+        Consent.resident_id == resident_id)).one()
+    return given == 0 or withdrawn < given
 
 
 def _group_of(resident, context: dict) -> int | None:

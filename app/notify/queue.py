@@ -12,9 +12,9 @@ import logging
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
+from app.database import listen_once
 from app.notify.outbox import SESSION_FLAG
 
 log = logging.getLogger("cunghocso.notify")
@@ -124,7 +124,12 @@ def _after_rollback(session) -> None:
     session.info.pop(SESSION_FLAG, None)
 
 
-def install_commit_hook() -> None:
-    if not event.contains(OrmSession, "after_commit", _after_commit):
-        event.listen(OrmSession, "after_commit", _after_commit)
-        event.listen(OrmSession, "after_rollback", _after_rollback)
+# What install() listens to: every ORM session's commits and rollbacks.
+HOOKS = ((OrmSession, "after_commit", _after_commit),
+         (OrmSession, "after_rollback", _after_rollback))
+
+
+def install() -> None:
+    """Wake the worker after commits that queued messages (idempotent; create_app calls
+    it, see app.LISTENERS)."""
+    listen_once(HOOKS)

@@ -177,6 +177,8 @@ def log_outcomes(user, session: Session, entries: list[AttendeeEntry],
 
     Exactly one logging of a session succeeds, even when two volunteers send at once:
     the session turns DONE by a conditional UPDATE and the loser is told.
+    Coverage (each attendee's resident_progress) follows through the progress listener
+    (app.coverage.progress), in the same transaction.
     """
     now = now or utcnow()
     if session.status == SessionStatus.CANCELLED:
@@ -287,7 +289,11 @@ def open_follow_up(user, outcome: Outcome, now: datetime | None = None) -> HelpR
 # --- corrections ---------------------------------------------------------------------------------
 def correct_outcome(user, outcome: Outcome, entry: AttendeeEntry, reason: str,
                     now: datetime | None = None) -> HelpRequest | None:
-    """A leader's correction: the outcome takes the new values, the history keeps both."""
+    """A leader's correction: the outcome takes the new values, the history keeps both.
+
+    Coverage (the resident's resident_progress) follows through the progress listener
+    (app.coverage.progress), in the same transaction.
+    """
     now = now or utcnow()
     locked = db.session.scalar(select(Outcome).where(Outcome.id == outcome.id)
                                .with_for_update()

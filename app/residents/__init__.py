@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("residents", __name__, cli_group=None)
 
-from app.residents import routes  # noqa: E402,F401
+from app.residents import privacy_routes, routes  # noqa: E402,F401

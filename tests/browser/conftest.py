@@ -6,7 +6,7 @@ Fixtures
 - `page` / `nojs_page`: a phone (360×740, touch, device scale 2) with and
   without JavaScript; `open_phone(javascript=True)` opens more, e.g. a second
   person. Each has its own cookies.
-- `demo`: the demo data (app.admin.demo.seed_demo), committed.
+- `demo`: the demo data (app.seeding.demo.seed_demo), committed.
 
 Whatever the test added to the database is committed before every request the
 browser makes (as the `client` fixture does), so a test can seed with `make`
@@ -178,7 +178,7 @@ def live_server(app, _http_server):
 @pytest.fixture
 def demo(app):
     """The demo wards, groups, accounts (password DEMO_PASSWORD) and activity."""
-    from app.admin.demo import seed_demo
+    from app.seeding.demo import seed_demo
     from app.extensions import db
 
     data = seed_demo()

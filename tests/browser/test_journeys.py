@@ -18,10 +18,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.admin.demo import DEMO_PASSWORD
 from app.clock import LOCAL_TZ, today_local, utcnow
 from app.extensions import db
 from app.models import HelpRequest, RequestStatus, Session
+from app.seeding.demo import DEMO_PASSWORD
 from tests.browser.helpers import assert_accessible, login, shot
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from app.admin.demo import DEMO_PASSWORD
+from app.seeding.demo import DEMO_PASSWORD
 from tests.browser.helpers import assert_accessible, shot
 
 pytestmark = pytest.mark.browser

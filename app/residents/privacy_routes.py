@@ -1,4 +1,6 @@
-"""A resident's data on request: see what is held, export it, withdraw consent, erase it."""
+"""Pages of a resident's data rights: see what is held, export it, withdraw consent, erase it.
+
+The rules are in app.residents.data_rights."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,14 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.admin import bp
-from app.admin import privacy_services as privacy
-from app.admin.forms import EraseResidentForm, WithdrawConsentForm
 from app.audit import audit
 from app.extensions import db
 from app.i18n import fmt_datetime
 from app.permissions import is_manager, role_required
 from app.phone import display_phone
+from app.residents import bp
+from app.residents import data_rights
+from app.residents.forms import EraseResidentForm, WithdrawConsentForm
 from app.web import redirect_after_write, render
 
 # Names of the sections and fields of the export, and of the coded values in it.
@@ -84,18 +86,18 @@ def label(value, key: str | None = None) -> str:
 
 
 def _privacy_page(resident, erase_form=None, status: int = 200, block: str | None = None):
-    return render("admin/resident_privacy.html", block=block, status=status,
-                  resident=resident, data=privacy.personal_data(resident),
+    return render("residents/privacy.html", block=block, status=status,
+                  resident=resident, data=data_rights.personal_data(resident),
                   erase_form=erase_form or EraseResidentForm(),
                   withdraw_form=WithdrawConsentForm(),
-                  active_consents=privacy.active_consents(resident), label=label)
+                  active_consents=data_rights.active_consents(resident), label=label)
 
 
 @bp.get("/quan-tri/nguoi-dan/<int:resident_id>/du-lieu-ca-nhan")
 @role_required(is_manager)
 def resident_privacy(resident_id: int):
     """What is held about a resident, with export, consent withdrawal and erasure."""
-    resident = privacy.get_resident_for_privacy(current_user, resident_id)
+    resident = data_rights.get_resident_for_privacy(current_user, resident_id)
     audit("view", f"resident:{resident.id}", resident=resident, detail="privacy page")
     db.session.commit()
     return _privacy_page(resident)
@@ -105,18 +107,18 @@ def resident_privacy(resident_id: int):
 @role_required(is_manager)
 def resident_export(resident_id: int, fmt: str):
     """A file of everything held about the resident, to give to them."""
-    resident = privacy.get_resident_for_privacy(current_user, resident_id)
-    data = privacy.personal_data(resident)
-    privacy.record_export(resident, fmt)
+    resident = data_rights.get_resident_for_privacy(current_user, resident_id)
+    data = data_rights.personal_data(resident)
+    data_rights.record_export(resident, fmt)
     db.session.commit()
     if fmt == "json":
-        response = make_response(privacy.export_json(data))
+        response = make_response(data_rights.export_json(data))
         response.mimetype = "application/json"
     elif fmt == "csv":
-        response = make_response(privacy.export_csv(data, label))
+        response = make_response(data_rights.export_csv(data, label))
         response.mimetype = "text/csv"
     else:
-        response = render("admin/resident_export.html", data=data, label=label)
+        response = render("residents/privacy_export.html", data=data, label=label)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="du-lieu-nguoi-dan-{resident.id}.{fmt}"')
     return response
@@ -125,31 +127,33 @@ def resident_export(resident_id: int, fmt: str):
 @bp.post("/quan-tri/nguoi-dan/<int:resident_id>/rut-dong-y")
 @role_required(is_manager)
 def resident_consent_withdraw(resident_id: int):
-    resident = privacy.get_resident_for_privacy(current_user, resident_id)
+    """Withdraw every consent the resident gave: no message goes to them from now on."""
+    resident = data_rights.get_resident_for_privacy(current_user, resident_id)
     if WithdrawConsentForm().validate_on_submit():
-        if privacy.withdraw_consent(resident):
+        if data_rights.withdraw_consent(resident):
             db.session.commit()
             flash(_("Đã ghi nhận người dân rút lại sự đồng ý. Hệ thống sẽ không gửi tin nhắn "
                     "cho người này nữa."), "success")
         else:
             flash(_("Người dân này không còn sự đồng ý nào đang có hiệu lực."), "info")
-    return redirect_after_write(url_for("admin.resident_privacy", resident_id=resident.id))
+    return redirect_after_write(url_for("residents.resident_privacy", resident_id=resident.id))
 
 
 @bp.post("/quan-tri/nguoi-dan/<int:resident_id>/xoa-du-lieu")
 @role_required(is_manager)
 def resident_erase(resident_id: int):
-    resident = privacy.get_resident_for_privacy(current_user, resident_id)
+    """Anonymise the resident once a manager confirms they asked for it (no undo)."""
+    resident = data_rights.get_resident_for_privacy(current_user, resident_id)
     if resident.erased_at is not None:  # e.g. a second tab still showing the form
         flash(_("Dữ liệu của người dân này đã được xóa trước đó."), "info")
-        return redirect_after_write(url_for("admin.resident_privacy", resident_id=resident.id))
+        return redirect_after_write(url_for("residents.resident_privacy", resident_id=resident.id))
     form = EraseResidentForm()
     if not form.validate_on_submit():
         return _privacy_page(resident, erase_form=form, status=422, block="erase")
-    if privacy.erase_resident(resident, form.reason.data):
+    if data_rights.erase_resident(resident, form.reason.data):
         db.session.commit()
         flash(_("Đã xóa dữ liệu cá nhân của người dân. Các số liệu tổng hợp vẫn được giữ "
                 "nguyên."), "success")
     else:
         flash(_("Dữ liệu của người dân này đã được xóa trước đó."), "info")
-    return redirect_after_write(url_for("admin.resident_privacy", resident_id=resident.id))
+    return redirect_after_write(url_for("residents.resident_privacy", resident_id=resident.id))

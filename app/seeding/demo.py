@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from app.admin.catalogue import CAMPAIGN_TARGETS, TOPICS
 from app.auth.passwords import hash_password
 from app.clock import LOCAL_TZ, local_to_utc, today_local, utcnow
 from app.extensions import db
@@ -14,11 +13,12 @@ from app.models import (Consent, ConsentMethod, Enrollment, Gender, Group, HelpR
                         Resident, Role, Session, SessionKind, SessionStatus, SessionVolunteer,
                         Skill, Target, Topic, User, VolunteerArea, VolunteerProfile, Ward)
 from app.models.volunteers import VolunteerKind
+from app.residents.services import CONSENT_WORDING_VERSION
+from app.seeding.catalogue import CAMPAIGN_TARGETS, TOPICS
 from app.text import fold
 from app.timeslots import bit, coarse_mask
 
 DEMO_PASSWORD = "hocso2026"
-CONSENT_WORDING_VERSION = "2026-01"
 
 WARDS = [
     ("HG", "Phường Hàng Gai", "Quận Hoàn Kiếm",
@@ -205,10 +205,11 @@ def seed_demo() -> dict[str, object]:
 
 def _seed_activity(topics, groups, residents, profiles, users) -> None:
     now = utcnow()
+    # Codes spelt like the form's (app.requests.services.TRACKING_ALPHABET: no I, L, O, 0, 1).
     open_requests = [
-        ("BINH7K", "Nguyễn Thị Bình", ["ngan-hang-so", "lua-dao"], Place.HOME,
+        ("BYNH7K", "Nguyễn Thị Bình", ["ngan-hang-so", "lua-dao"], Place.HOME,
          ["weekend_morning"], "Bà muốn trả tiền điện bằng điện thoại.", 3),
-        ("MAI4TQ", "Lê Thị Mai", ["dien-thoai", "zalo"], Place.COMMUNITY_HOUSE,
+        ("MAY4TQ", "Lê Thị Mai", ["dien-thoai", "zalo"], Place.COMMUNITY_HOUSE,
          ["weekday_morning"], "Chưa có điện thoại thông minh, con sẽ mua tuần sau.", 6),
         ("DUC9PX", "Phạm Văn Đức", ["kham-benh"], Place.HOME, ["weekday_afternoon"], None, 1),
         ("HANH3R", "Ngô Thị Hạnh", ["zalo", "lua-dao"], Place.REMOTE, ["weekend_afternoon"],

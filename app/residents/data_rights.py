@@ -14,8 +14,7 @@ import json
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import event, func, select, update
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import func, select, update
 
 from app.audit import audit
 from app.clock import utcnow
@@ -117,6 +116,7 @@ def personal_data(resident: Resident) -> dict:
 
 
 def export_json(data: dict) -> str:
+    """The export as JSON, Vietnamese kept readable (not escaped)."""
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -150,28 +150,19 @@ def _csv_cell(value, key: str, label) -> str:
 
 
 def record_export(resident: Resident, file_format: str) -> None:
+    """Write the export to the audit log."""
     audit("export", f"resident:{resident.id}", resident=resident, detail=file_format)
 
 
 # --- consent ------------------------------------------------------------------------------
 def active_consents(resident: Resident) -> list[Consent]:
+    """The resident's consents not withdrawn."""
     return [c for c in resident.consents if c.withdrawn_at is None]
 
 
-def accepts_messages(resident_id: int) -> bool:
-    """Messages may go to this resident: not erased, and consent not withdrawn (a resident
-    with no consent on record yet is not blocked here; the request form records it)."""
-    erased_at = db.session.scalar(select(Resident.erased_at).where(Resident.id == resident_id))
-    if erased_at is not None:
-        return False
-    given, withdrawn = db.session.execute(select(
-        func.count(Consent.id), func.count(Consent.withdrawn_at)).where(
-        Consent.resident_id == resident_id)).one()
-    return given == 0 or withdrawn < given
-
-
 def _stop_messages(resident: Resident, reason: str) -> int:
-    """Pending messages to the resident are not sent."""
+    """Pending messages to the resident are not sent (those queued later are held by
+    app.notify.outbox.notify)."""
     result = db.session.execute(update(OutboxMessage).where(
         OutboxMessage.recipient_resident_id == resident.id,
         OutboxMessage.status == OutboxStatus.PENDING,
@@ -190,19 +181,6 @@ def withdraw_consent(resident: Resident) -> int:
         audit("consent_withdrawn", f"resident:{resident.id}", resident=resident,
               detail=f"{len(consents)} consent(s)")
     return len(consents)
-
-
-@event.listens_for(OrmSession, "before_flush")
-def _hold_messages_without_consent(session, _context, _instances):
-    """Whichever area queues a message, none is sent to an erased resident or one who
-    withdrew consent: it is recorded as skipped instead."""
-    for obj in session.new:
-        if (isinstance(obj, OutboxMessage) and obj.recipient_resident_id is not None
-                and obj.status in (None, OutboxStatus.PENDING)):
-            with session.no_autoflush:
-                if not accepts_messages(obj.recipient_resident_id):
-                    obj.status = OutboxStatus.SKIPPED
-                    obj.last_error = "no consent"
 
 
 # --- erasure ------------------------------------------------------------------------------

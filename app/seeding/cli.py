@@ -1,20 +1,25 @@
-"""`flask --app wsgi seed-demo` and `flask --app wsgi demo-logins`."""
+"""`flask --app wsgi seed-demo`, `demo-logins` and `seed-scale`.
+
+The generators are imported inside the commands, so that starting the app (or any other
+command) does not load them.
+"""
 from __future__ import annotations
 
 import click
 from sqlalchemy import select
 
-from app.admin import bp
-from app.admin.demo import demo_logins_text, seed_demo
-from app.admin.scale import PROFILES
 from app.extensions import db
 from app.models import Ward
+from app.seeding import bp
+from app.seeding.profiles import PROFILES
 
 
 @bp.cli.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only when the database has no ward yet.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo wards, catalogue, targets, accounts and activity (idempotent)."""
+    from app.seeding.demo import seed_demo
+
     if if_empty and db.session.scalar(select(Ward.id).limit(1)) is not None:
         click.echo("Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu demo.")
         return
@@ -25,6 +30,8 @@ def seed_demo_command(if_empty: bool) -> None:
 @bp.cli.command("demo-logins")
 def demo_logins_command() -> None:
     """Print the demo accounts."""
+    from app.seeding.demo import demo_logins_text
+
     click.echo(demo_logins_text())
 
 
@@ -41,7 +48,8 @@ def demo_logins_command() -> None:
               help="Delete EVERY row of the database first if it already holds data.")
 def seed_scale_command(profile: str, seed: int, today, force: bool) -> None:
     """Generate realistic data at district or city scale, in bulk (for benchmarks)."""
-    from app.admin.scale import DatabaseNotEmpty, seed_scale
+    from app.phone import display_phone
+    from app.seeding.scale import DatabaseNotEmpty, seed_scale
 
     click.echo(f"Đang tạo dữ liệu quy mô '{profile}' ({db.engine.dialect.name})…")
     try:
@@ -55,6 +63,5 @@ def seed_scale_command(profile: str, seed: int, today, force: bool) -> None:
     for table, count in sorted(report.counts.items()):
         click.echo(f"  {table:<18} {count:>12,}")
     click.echo(f"Tài khoản để đo (mật khẩu chung: {report.password}):")
-    from app.phone import display_phone
     for phone, name, desc in report.accounts:
         click.echo(f"  {display_phone(phone):<14} {name:<20} {desc}")

@@ -1,0 +1,98 @@
+"""Rules of the code's layout: seeding is only reached through its commands, and every global
+ORM listener is installed, visibly, by create_app (app.LISTENERS)."""
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+from sqlalchemy import event
+
+import app as app_package
+from app import BLUEPRINTS, LISTENERS, create_app
+
+APP_DIR = Path(app_package.__file__).parent
+SEEDING_DIR = APP_DIR / "seeding"
+
+
+def _modules():
+    """(path, parsed tree) of every module of app/."""
+    for path in sorted(APP_DIR.rglob("*.py")):
+        yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _imported_names(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def test_only_the_seeding_commands_reach_the_seeding_package():
+    """Nothing in app/ imports app.seeding; create_app registers its commands (BLUEPRINTS)."""
+    importers = [
+        str(path.relative_to(APP_DIR.parent)) for path, tree in _modules()
+        if SEEDING_DIR not in path.parents
+        and any(name == "app.seeding" or name.startswith("app.seeding.")
+                for name in _imported_names(tree))]
+    assert importers == []
+    assert "seeding" in BLUEPRINTS
+
+
+def _listener_calls(tree: ast.AST):
+    """The `event.listen(...)` / `event.listens_for(...)` calls of a module, with whether
+    each is a decorator of a module-level function (registered on import)."""
+    on_import = {id(decorator) for node in tree.body
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 for decorator in node.decorator_list}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("listen", "listens_for") and node.args):
+            yield node, id(node) in on_import
+
+
+def test_no_listener_is_registered_by_importing_a_module():
+    decorated = [str(path.relative_to(APP_DIR.parent)) for path, tree in _modules()
+                 for _call, on_import in _listener_calls(tree) if on_import]
+    assert decorated == []
+
+
+def test_every_orm_session_listener_is_in_the_listeners_list():
+    """A module listening to every ORM session is installed by create_app, not by luck."""
+    listening = set()
+    for path, tree in _modules():
+        on_sessions = any(isinstance(call.args[0], ast.Name) and call.args[0].id == "OrmSession"
+                          for call, _on_import in _listener_calls(tree))
+        installs = any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                       and node.func.id == "listen_once" for node in ast.walk(tree))
+        if on_sessions or installs:
+            listening.add(".".join(path.relative_to(APP_DIR.parent).with_suffix("").parts))
+    assert listening <= set(LISTENERS), sorted(listening - set(LISTENERS))
+    # Each listed module declares what it listens to and installs it with listen_once.
+    for name in LISTENERS:
+        module = importlib.import_module(name)
+        assert module.HOOKS and callable(module.install), name
+
+
+def _hooks():
+    return [hook for name in LISTENERS for hook in importlib.import_module(name).HOOKS]
+
+
+def test_create_app_installs_every_listener(database_uri):
+    """Removed, then a new app: every listener of app.LISTENERS is back."""
+    hooks = _hooks()
+    for target, identifier, listener in hooks:
+        if event.contains(target, identifier, listener):
+            event.remove(target, identifier, listener)
+    try:
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_uri,
+                    "SECRET_KEY": "test"})
+        missing = [(identifier, listener.__qualname__)
+                   for target, identifier, listener in hooks
+                   if not event.contains(target, identifier, listener)]
+        assert missing == []
+    finally:
+        for name in LISTENERS:  # leave the process as the other tests expect it
+            importlib.import_module(name).install()
