@@ -96,3 +96,80 @@ def test_create_app_installs_every_listener(database_uri):
     finally:
         for name in LISTENERS:  # leave the process as the other tests expect it
             importlib.import_module(name).install()
+
+
+# --- rooms of a readable size, and no import cycles ----------------------------------------
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_of_app_is_over_six_hundred_lines():
+    long = {str(path.relative_to(APP_DIR.parent)): n for path, _tree in _modules()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, f"split these by concern (at most {MAX_MODULE_LINES} lines): {long}"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(APP_DIR.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the app modules it imports at its top level (imports inside functions, the
+    deliberate late ones, are left out). A package's __init__ registering its own routes
+    with the blueprint is not an edge: that is how a blueprint is put together."""
+    names = {_module_name(path) for path, _tree in _modules()}
+    graph: dict[str, set[str]] = {}
+    for path, tree in _modules():
+        module = _module_name(path)
+        edges = set()
+        for node in tree.body:
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in names
+                           else node.module for alias in node.names]
+            for target in targets:
+                if target in names and target != module and not (
+                        path.name == "__init__.py" and target.startswith(module + ".")):
+                    edges.add(target)
+        graph[module] = edges
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node):
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_import_cycle_in_app():
+    cycle = find_cycle(import_graph())
+    assert cycle is None, "modules of app/ import each other in a circle: " + " → ".join(cycle)
+
+
+def test_volunteers_do_not_import_matching():
+    graph = import_graph()
+    assert not {m for m in graph if m.startswith("app.volunteers")
+                for t in graph[m] if t.startswith("app.matching")}
