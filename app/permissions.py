@@ -1,7 +1,11 @@
-"""Role checks for views, in one place. Object checks live on the loaders of each area."""
+"""Role checks for views, and the one way a view loads an object a URL names (`load`):
+404 when there is none, then a logged and audited 403 when the person may not have it.
+Each area's loaders (`get_request_for`, `get_session_for`, …) say only who may."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
@@ -22,6 +26,26 @@ def deny(reason: str, *, resident=None, ward_id: int | None = None):
                                request.method, request.path, reason)
     _audit_denial(user_id, reason, resident_id, ward_id)
     abort(403)
+
+
+Model = TypeVar("Model")
+
+
+def load(model: type[Model], object_id, *, may: Callable[[Model], bool], refusal: str,
+         gone: Callable[[Model], bool] | None = None,
+         resident_of: Callable[[Model], object] | None = None) -> Model:
+    """The object of this class and id for the signed-in person: 404 when there is none
+    (or it is `gone`, e.g. an erased record), then 403 — logged and written to the audit
+    log with `refusal` — when `may(object)` is false. `resident_of` names the resident the
+    object is about, so that the ward's officials see a refused attempt in their log."""
+    from app.extensions import db
+
+    found = db.session.get(model, object_id) if object_id is not None else None
+    if found is None or (gone is not None and gone(found)):
+        abort(404)
+    if not may(found):
+        deny(refusal, resident=resident_of(found) if resident_of else None)
+    return found
 
 
 def _audit_denial(user_id, reason: str, resident_id, ward_id) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 
 import segno
-from flask import abort, current_app, url_for
+from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Group, Household, Ward
-from app.permissions import deny
+from app.permissions import load
 from app.text import fold
 
 ADDRESS_MAX = 200
@@ -22,12 +22,8 @@ _LEADING_NUMBER_WORD = re.compile(r"^(so|nha so|nha)\s+(?=\d)")
 # --- groups --------------------------------------------------------------------------
 def get_group_for(user, group_id: int) -> Group:
     """The group, if this person leads or oversees it (404 unknown, 403 out of scope)."""
-    group = db.session.get(Group, group_id)
-    if group is None:
-        abort(404)
-    if not user.can_manage_group(group):
-        deny(f"group {group_id} out of scope")
-    return group
+    return load(Group, group_id, may=user.can_manage_group,
+                refusal=f"group {group_id} out of scope")
 
 
 def group_by_code(code: str | None) -> Group | None:

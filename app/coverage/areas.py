@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Group, Ward
-from app.permissions import deny
+from app.permissions import deny, load
 
 
 class Level:
@@ -53,19 +53,13 @@ class Area:
 def get_area_for(user, level: str | None, key: str | int | None) -> Area:
     """The one loader of coverage areas: 404 when unknown, 403 when out of the user's scope."""
     if level == Level.GROUP:
-        group = db.session.get(Group, int_or_404(key))
-        if group is None:
-            abort(404)
-        if not user.can_manage_group(group):
-            deny("coverage: group out of scope")
+        group = load(Group, int_or_404(key), may=user.can_manage_group,
+                     refusal="coverage: group out of scope")
         return Area(level, group.id, group.label, select(Group.id).where(Group.id == group.id),
                     ward=None, group=group)
     if level == Level.WARD:
-        ward = db.session.get(Ward, int_or_404(key))
-        if ward is None:
-            abort(404)
-        if not user.can_manage_ward(ward):
-            deny("coverage: ward out of scope")
+        ward = load(Ward, int_or_404(key), may=user.can_manage_ward,
+                    refusal="coverage: ward out of scope")
         return Area(level, ward.id, ward.name, select(Group.id).where(Group.ward_id == ward.id),
                     ward=ward)
     if level == Level.DISTRICT:

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -29,7 +28,7 @@ from app.models.requests import request_topic
 from app.models.sessions import session_topic
 from app.models.volunteers import volunteer_topic
 from app.notify.outbox import notify
-from app.permissions import deny
+from app.permissions import load
 from app.requests import lifecycle
 from app.volunteers.services import lock_volunteers, weekly_load
 
@@ -195,41 +194,29 @@ def profile_of(user) -> VolunteerProfile | None:
 
 def get_held_request_for(user, request_id: int) -> HelpRequest:
     """A request this volunteer holds (as the volunteer or the adult companion)."""
-    help_request = db.session.get(HelpRequest, request_id)
-    if help_request is None:
-        abort(404)
     profile = profile_of(user)
-    if profile is None or profile.id not in (help_request.volunteer_id,
-                                             help_request.companion_volunteer_id):
-        deny(f"request {request_id} not held")
-    return help_request
+    return load(HelpRequest, request_id, refusal=f"request {request_id} not held",
+                may=lambda r: profile is not None
+                and profile.id in (r.volunteer_id, r.companion_volunteer_id))
 
 
 def get_request_in_reach_for(user, request_id: int) -> HelpRequest:
     """A request of a group or ward this volunteer serves, the only ones their feed offers:
     404 when there is none, a logged refusal for any other (an id typed into the URL). The
     rules of taking it (verified, capacity, topic, time...) are `take_request`'s."""
-    help_request = db.session.get(HelpRequest, request_id)
-    if help_request is None:
-        abort(404)
     profile = profile_of(user)
-    if profile is None:
-        return help_request  # no profile yet: the volunteer is told to complete it
-    group = help_request.group
-    if not any(area.group_id == group.id or area.ward_id == group.ward_id
-               for area in profile.areas):
-        deny(f"request {request_id} outside the volunteer's areas")
-    return help_request
+    # No profile yet: the volunteer is told to complete it.
+    return load(HelpRequest, request_id,
+                refusal=f"request {request_id} outside the volunteer's areas",
+                may=lambda r: profile is None or any(
+                    area.group_id == r.group_id or area.ward_id == r.group.ward_id
+                    for area in profile.areas))
 
 
 def get_request_to_manage(user, request_id: int) -> HelpRequest:
     """A request of a group this leader or official manages."""
-    help_request = db.session.get(HelpRequest, request_id)
-    if help_request is None:
-        abort(404)
-    if not user.can_manage_group(help_request.group):
-        deny(f"request {request_id} out of scope")
-    return help_request
+    return load(HelpRequest, request_id, refusal=f"request {request_id} out of scope",
+                may=lambda r: user.can_manage_group(r.group))
 
 
 # --- the volunteer's feed -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from app.notify import bp, services
 from app.notify.delivery import deliver_due
 from app.notify.forms import PreferencesForm, ResidentPreferencesForm
 from app.notify.preferences import PreferenceError, preference_for, set_preferences
-from app.permissions import deny, is_admin, is_manager, role_required
+from app.permissions import is_admin, is_manager, load, role_required
 from app.privacy import resident_label
 from app.web import redirect_after_write, render
 
@@ -76,12 +76,9 @@ def preferences():
 
 def _resident_for(user, resident_id: int) -> Resident:
     """The one loader of a resident in this area: 404 if unknown, 403 outside the groups."""
-    resident = db.session.get(Resident, resident_id)
-    if resident is None or resident.erased_at is not None:
-        abort(404)
-    if not user.can_manage_group(resident.group):
-        deny("resident notification settings outside the managed groups")
-    return resident
+    return load(Resident, resident_id, gone=lambda r: r.erased_at is not None,
+                may=lambda r: user.can_manage_group(r.group),
+                refusal="resident notification settings outside the managed groups")
 
 
 @bp.route("/thong-bao/nguoi-dan/<int:resident_id>/cai-dat", methods=["GET", "POST"])

@@ -24,7 +24,7 @@ from app.models import (ConsentMethod, Enrollment, EnrollmentStatus, Group, Help
                         VolunteerArea, VolunteerProfile, Ward)
 from app.models.outcomes import outcome_skill
 from app.notify.outbox import notify
-from app.permissions import deny
+from app.permissions import load
 from app.privacy import can_see_personal_data
 from app.text import fold
 from app.timeslots import ALL
@@ -49,41 +49,26 @@ def can_log(user, session: Session) -> bool:
 
 
 def get_session_for_logging(user, session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None:
-        abort(404)
-    if not can_log(user, session):
-        deny("outcomes: not this session's volunteer or leader")
-    return session
+    return load(Session, session_id, may=lambda s: can_log(user, s),
+                refusal="outcomes: not this session's volunteer or leader")
 
 
 def get_session_for_hours(user, session_id: int) -> Session:
     """Hours are corrected by the group's leader (or an official of its ward)."""
-    session = db.session.get(Session, session_id)
-    if session is None:
-        abort(404)
-    if not user.can_manage_group(session.group):
-        deny("outcomes: hours are the leader's")
-    return session
+    return load(Session, session_id, may=lambda s: user.can_manage_group(s.group),
+                refusal="outcomes: hours are the leader's")
 
 
 def get_outcome_for_correction(user, outcome_id: int) -> Outcome:
-    outcome = db.session.get(Outcome, outcome_id)
-    if outcome is None:
-        abort(404)
-    if not user.can_manage_group(outcome.enrollment.session.group):
-        deny("outcomes: correction is the leader's")
-    return outcome
+    return load(Outcome, outcome_id, refusal="outcomes: correction is the leader's",
+                may=lambda o: user.can_manage_group(o.enrollment.session.group))
 
 
 def get_resident_for(user, resident_id: int) -> Resident:
     """A resident whose personal data this person may see (survey, progress)."""
-    resident = db.session.get(Resident, resident_id)
-    if resident is None or resident.erased_at is not None:
-        abort(404)
-    if not can_see_personal_data(user, resident):
-        deny("outcomes: resident out of scope")
-    return resident
+    return load(Resident, resident_id, gone=lambda r: r.erased_at is not None,
+                may=lambda r: can_see_personal_data(user, r),
+                refusal="outcomes: resident out of scope")
 
 
 def get_volunteer_for_certificate(user, volunteer_id: int | None) -> VolunteerProfile:
@@ -93,23 +78,26 @@ def get_volunteer_for_certificate(user, volunteer_id: int | None) -> VolunteerPr
         if profile is None:
             abort(404)
         return profile
-    profile = db.session.get(VolunteerProfile, volunteer_id)
-    if profile is None:
-        abort(404)
+    return load(VolunteerProfile, volunteer_id, may=lambda p: _may_certify(user, p),
+                refusal="outcomes: certificate of a volunteer out of scope")
+
+
+def _may_certify(user, profile: VolunteerProfile) -> bool:
+    """The volunteer, an administrator, or a leader or official of a group the volunteer
+    served in or serves."""
     if profile.user_id == user.id or user.is_admin:
-        return profile
+        return True
     managed = scope.managed_group_ids(user)
-    if managed is not None and (user.is_leader or user.is_official):
-        served = select(exists().where(
-            SessionVolunteer.volunteer_id == profile.id,
-            Session.id == SessionVolunteer.session_id, Session.group_id.in_(managed)))
-        serves = select(exists().where(
-            VolunteerArea.volunteer_id == profile.id,
-            or_(VolunteerArea.group_id.in_(managed),
-                VolunteerArea.ward_id.in_(user.official_ward_ids() or {-1}))))
-        if db.session.scalar(served) or db.session.scalar(serves):
-            return profile
-    deny("outcomes: certificate of a volunteer out of scope")
+    if managed is None or not (user.is_leader or user.is_official):
+        return False
+    served = select(exists().where(
+        SessionVolunteer.volunteer_id == profile.id,
+        Session.id == SessionVolunteer.session_id, Session.group_id.in_(managed)))
+    serves = select(exists().where(
+        VolunteerArea.volunteer_id == profile.id,
+        or_(VolunteerArea.group_id.in_(managed),
+            VolunteerArea.ward_id.in_(user.official_ward_ids() or {-1}))))
+    return bool(db.session.scalar(served) or db.session.scalar(serves))
 
 
 # --- reading a session ---------------------------------------------------------------------------

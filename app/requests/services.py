@@ -6,7 +6,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
@@ -21,7 +20,7 @@ from app.models import (ConsentMethod, Enrollment, EnrollmentStatus, Gender, Gro
                         Place, RequestStatus, Resident, Session, SessionKind, SessionStatus, Topic)
 from app.models.requests import request_topic
 from app.notify.outbox import notify
-from app.permissions import deny, is_manager, is_verified_volunteer
+from app.permissions import is_manager, is_verified_volunteer, load
 from app.phone import InvalidPhone, normalize_phone
 from app.privacy import can_see_personal_data, resident_label
 from app.requests import lifecycle
@@ -367,15 +366,10 @@ def can_cancel(help_request: HelpRequest) -> bool:
 # --- leaders and officials ----------------------------------------------------------------------
 def get_request_for(user, request_id: int) -> HelpRequest:
     """A request, for the leaders and officials of its group and its assigned volunteer."""
-    help_request = db.session.get(HelpRequest, request_id)
-    if help_request is None:
-        abort(404)
-    if user.can_manage_group(help_request.group):
-        return help_request
     profile = getattr(user, "volunteer_profile", None)
-    if profile is not None and help_request.volunteer_id == profile.id:
-        return help_request
-    deny(f"request {request_id} out of scope")
+    return load(HelpRequest, request_id, refusal=f"request {request_id} out of scope",
+                may=lambda r: user.can_manage_group(r.group)
+                or (profile is not None and r.volunteer_id == profile.id))
 
 
 def queue_for(user, *, state: str = "waiting", group_id: int | None = None, page: int = 1,

@@ -13,7 +13,6 @@ import io
 import json
 from datetime import datetime
 
-from flask import abort
 from sqlalchemy import func, select, update
 
 from app.audit import audit
@@ -21,19 +20,15 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import (Consent, Enrollment, HelpRequest, OutboxMessage, OutboxStatus, Outcome,
                         Resident, Role, Session, SessionKind, User)
-from app.permissions import deny
+from app.permissions import load
 
 ERASED_NAME = "Người dân đã xóa"
 
 
 def get_resident_for_privacy(user, resident_id: int) -> Resident:
     """The resident, if this person may export, erase or withdraw their consent; else 404/403."""
-    resident = db.session.get(Resident, resident_id)
-    if resident is None:
-        abort(404)
-    if not user.can_manage_group(resident.group):
-        deny("privacy: resident out of scope", resident=resident)
-    return resident
+    return load(Resident, resident_id, refusal="privacy: resident out of scope",
+                may=lambda r: user.can_manage_group(r.group), resident_of=lambda r: r)
 
 
 # --- export -----------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
@@ -17,7 +16,7 @@ from app.areas.services import household_for
 from app.extensions import db
 from app.models import (Consent, ConsentMethod, Enrollment, Gender, Group, HelpRequest, Resident,
                         Session)
-from app.permissions import deny
+from app.permissions import load
 from app.text import clean_name, fold
 
 # The wording residents agree to; bump the version whenever the text changes.
@@ -44,12 +43,8 @@ _PHONE_CHARS = re.compile(r"^[\d\s.+()-]+$")
 # --- loading ---------------------------------------------------------------------------
 def get_resident_for(user, resident_id: int) -> Resident:
     """A resident's record, for leaders and officials of the resident's group (else 403)."""
-    resident = db.session.get(Resident, resident_id)
-    if resident is None:
-        abort(404)
-    if not user.can_manage_group(resident.group):
-        deny(f"resident {resident_id} out of scope")
-    return resident
+    return load(Resident, resident_id, refusal=f"resident {resident_id} out of scope",
+                may=lambda r: user.can_manage_group(r.group))
 
 
 def resident_by_phone(phone_e164: str | None) -> Resident | None:

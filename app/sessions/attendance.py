@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
@@ -19,7 +18,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, NoShow, NoShowStatus, Outcome, Resident,
                         Session, SessionStatus, User, VolunteerProfile)
-from app.permissions import deny
+from app.permissions import load
 from app.sessions.checks import SchedulingError, lock_session
 from app.sessions.seats import enroll, find_or_create_walk_in
 
@@ -146,16 +145,14 @@ def no_shows_to_review(user: User, limit: int = 200) -> list[NoShow]:
 
 def get_no_show_for(user: User, no_show_id: int, need: str = "view") -> NoShow:
     """A no-show this person may `contest` (the volunteer concerned) or `manage` (a leader)."""
-    no_show = db.session.get(NoShow, no_show_id)
-    if no_show is None:
-        abort(404)
     profile = getattr(user, "volunteer_profile", None)
-    own = profile is not None and no_show.volunteer_id == profile.id
-    manager = user.can_manage_group(no_show.session.group)
-    allowed = {"contest": own, "manage": manager}.get(need, own or manager)
-    if not allowed:
-        deny(f"no-show {no_show_id}: {need}")
-    return no_show
+
+    def may(no_show: NoShow) -> bool:
+        own = profile is not None and no_show.volunteer_id == profile.id
+        manager = user.can_manage_group(no_show.session.group)
+        return {"contest": own, "manage": manager}.get(need, own or manager)
+
+    return load(NoShow, no_show_id, may=may, refusal=f"no-show {no_show_id}: {need}")
 
 
 def contest_no_show(no_show: NoShow, text: str) -> None:

@@ -16,7 +16,7 @@ from app.clock import local_day_bounds, to_local, today_local, utcnow
 from app.extensions import db
 from app.models import (CalendarFeed, Group, Session, SessionKind, SessionStatus,
                         SessionVolunteer, VolunteerProfile, Ward)
-from app.permissions import deny
+from app.permissions import deny, load
 from app.sessions.reminders import external_url
 from app.sessions.words import STATUS_LABELS, place_name_of
 from app.text import given_name
@@ -56,11 +56,8 @@ def calendar_scope(user, group_id: int | None, ward_id: int | None) -> CalendarS
     """The group or ward asked for, if this person may see its calendar (404/403 otherwise);
     by default a ward official's ward, or the first group a leader leads."""
     if ward_id is not None:
-        ward = db.session.get(Ward, ward_id)
-        if ward is None:
-            abort(404)
-        if not scope.can_view_ward(user, ward):
-            deny(f"calendar of ward {ward_id}")
+        ward = load(Ward, ward_id, may=lambda w: scope.can_view_ward(user, w),
+                    refusal=f"calendar of ward {ward_id}")
         return CalendarScope(ward.name, None, ward, [g.id for g in ward.groups])
     if group_id is None and user.official_ward_ids() and not user.led_group_ids():
         return calendar_scope(user, None, min(user.official_ward_ids()))
@@ -72,11 +69,8 @@ def calendar_scope(user, group_id: int | None, ward_id: int | None) -> CalendarS
         group_id = db.session.scalar(first.limit(1))
         if group_id is None:
             deny("calendar: no group")
-    group = db.session.get(Group, group_id)
-    if group is None:
-        abort(404)
-    if not user.can_manage_group(group):
-        deny(f"calendar of group {group_id}")
+    group = load(Group, group_id, may=user.can_manage_group,
+                 refusal=f"calendar of group {group_id}")
     return CalendarScope(group.label, group, None, [group.id])
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -24,7 +23,7 @@ from app.extensions import db
 from app.models import (EnrollmentStatus, HelpRequest, Place, RequestStatus, Resident, Session,
                         SessionKind, SessionStatus, SessionVolunteer, User, VolunteerProfile, VolunteerRole)
 from app.notify.outbox import notify
-from app.permissions import deny
+from app.permissions import load
 from app.requests import lifecycle
 from app.sessions.checks import (Checks, SchedulingError, lock_rows, lock_session, check_times,
                                  find_conflicts, inside_preferred_times)
@@ -56,34 +55,26 @@ def can_change(user, session: Session) -> bool:
 def get_session_for(user, session_id: int, need: str = "view") -> Session:
     """The session if this person may `view`, `change` (reschedule, cancel) or `manage`
     (classes, attendance, confirm for a resident) it; 404 or 403 otherwise."""
-    session = db.session.get(Session, session_id)
-    if session is None:
-        abort(404)
-    if need == "manage":
-        allowed = user.can_manage_group(session.group)
-    elif need == "change":
-        allowed = can_change(user, session)
-    else:
-        allowed = user.can_manage_group(session.group) or is_volunteer_of(user, session) or any(
+    def may(session: Session) -> bool:
+        if need == "manage":
+            return user.can_manage_group(session.group)
+        if need == "change":
+            return can_change(user, session)
+        return user.can_manage_group(session.group) or is_volunteer_of(user, session) or any(
             seat.resident.user_id == user.id for seat in session.enrollments
             if seat.resident.user_id is not None)
-    if not allowed:
-        deny(f"session {session_id}: {need}")
-    return session
+
+    return load(Session, session_id, may=may, refusal=f"session {session_id}: {need}")
 
 
 def get_request_to_schedule(user, request_id: int | None) -> HelpRequest:
     """The request this person may propose a time for: its assigned volunteer, or a
     manager of its group (after a phone call)."""
-    help_request = db.session.get(HelpRequest, request_id) if request_id else None
-    if help_request is None:
-        abort(404)
     profile = _profile(user)
-    own = (profile is not None and profile.is_verified
-           and help_request.volunteer_id == profile.id)
-    if not (own or user.can_manage_group(help_request.group)):
-        deny(f"request {request_id}: propose")
-    return help_request
+    return load(HelpRequest, request_id or None, refusal=f"request {request_id}: propose",
+                may=lambda r: (profile is not None and profile.is_verified
+                               and r.volunteer_id == profile.id)
+                or user.can_manage_group(r.group))
 
 
 def active_session_of(help_request: HelpRequest) -> Session | None:

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask import abort
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +15,7 @@ from app.extensions import db
 from app.models import (HelpRequest, RequestStatus, Session, SessionStatus, SessionVolunteer,
                         Topic, User, VolunteerArea, VolunteerKind, VolunteerProfile)
 from app.notify.outbox import notify
-from app.permissions import deny
+from app.permissions import load
 from app.requests import lifecycle
 
 # Requests a volunteer holds: accepted (waiting for a time) or with a session set.
@@ -141,14 +140,9 @@ def volunteers_in_scope(user) -> list[VolunteerProfile]:
 def get_volunteer_for(user, volunteer_id: int, *, manage: bool = False) -> VolunteerProfile:
     """The one loader for a volunteer profile: 404 when missing; the volunteer themself may
     look, managers of one of their areas may look and act."""
-    profile = db.session.get(VolunteerProfile, volunteer_id)
-    if profile is None:
-        abort(404)
-    if not manage and profile.user_id == user.id:
-        return profile
-    if not manages_volunteer(user, profile):
-        deny(f"volunteer {volunteer_id} out of scope")
-    return profile
+    return load(VolunteerProfile, volunteer_id, refusal=f"volunteer {volunteer_id} out of scope",
+                may=lambda p: (not manage and p.user_id == user.id)
+                or manages_volunteer(user, p))
 
 
 # --- profile -----------------------------------------------------------------------------
