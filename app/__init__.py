@@ -75,4 +75,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
         module = importlib.import_module(f"app.{name}")
         app.register_blueprint(module.bp)
 
+    from app import templating
+    templating.init_app(app)
+
     return app

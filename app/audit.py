@@ -1,22 +1,11 @@
 """Recording reads, exports, changes and erasures of personal data, and reading them back."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, select
 
 from app.extensions import db
 from app.models.audit import AuditEvent
-
-# What the log records (the `action` column), as people read it.
-ACTION_LABELS = {
-    "view": _l("Xem thông tin cá nhân"),
-    "export": _l("Xuất dữ liệu"),
-    "change": _l("Thay đổi thông tin"),
-    "erase": _l("Xóa dữ liệu (ẩn danh hóa)"),
-    "consent_withdrawn": _l("Rút lại sự đồng ý"),
-    "denied": _l("Bị từ chối truy cập"),
-}
 
 
 def audit(action: str, subject: str, *, resident=None, ward_id: int | None = None,

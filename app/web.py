@@ -1,4 +1,5 @@
-"""Request hooks, security headers, error pages and template helpers shared by every area."""
+"""Request hooks, security headers and error pages shared by every area (template helpers:
+app.templating)."""
 from __future__ import annotations
 
 import logging
@@ -236,31 +237,6 @@ def init_app(app: Flask) -> None:
             response.headers["HX-Redirect"] = target
             return response
         return redirect(target)
-
-    from app import i18n
-    from app.navigation import navigation_for
-    from app.phone import display_phone, mask_phone
-
-    app.jinja_env.filters.update(
-        datetime_vn=i18n.fmt_datetime, date_vn=i18n.fmt_date, short_date=i18n.fmt_short_date,
-        time_vn=i18n.fmt_time, phone=display_phone, mask_phone=mask_phone,
-    )
-    from flask_babel import get_locale
-
-    def macro(name):
-        # Macros of templates/_macros.html as globals, so that fragments rendered
-        # alone (jinja2-fragments) can use them without the page's imports.
-        def call(*args, **kwargs):
-            return getattr(app.jinja_env.get_template("_macros.html").module, name)(*args, **kwargs)
-        return call
-
-    app.jinja_env.globals.update(
-        {name: macro(name) for name in ("field", "field_errors", "csrf", "scam_note", "pager",
-                                   "choice_field")})
-    app.jinja_env.globals.update(
-        navigation_for=navigation_for, get_locale=get_locale,
-        has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
-    )
 
 
 # --- incoming values ---------------------------------------------------------------------

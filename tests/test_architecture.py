@@ -173,3 +173,21 @@ def test_volunteers_do_not_import_matching():
     graph = import_graph()
     assert not {m for m in graph if m.startswith("app.volunteers")
                 for t in graph[m] if t.startswith("app.matching")}
+
+
+# --- templates: one registry of globals, filters and context processors --------------------
+TEMPLATE_REGISTRY = APP_DIR / "templating.py"
+TEMPLATE_HOOKS = {"app_template_global", "app_template_filter", "app_template_test",
+                  "template_global", "template_filter", "template_test", "context_processor",
+                  "app_context_processor", "add_template_global", "add_template_filter",
+                  "add_template_test", "jinja_env", "template_context_processors"}
+
+
+def test_only_the_template_registry_touches_the_jinja_environment():
+    """Globals, filters and context processors are registered by app.templating only."""
+    touching = sorted(
+        f"{path.relative_to(APP_DIR.parent)}:{node.lineno} {node.attr}"
+        for path, tree in _modules() if path != TEMPLATE_REGISTRY
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in TEMPLATE_HOOKS)
+    assert touching == []

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.admin import bp
 from app.admin.forms import AuditFilterForm
-from app.audit import ACTION_LABELS, audit_events_for
+from app.audit import audit_events_for
 from app.extensions import db
 from app.models import Group, HelpRequest, Resident, Topic, User, Ward
 from app.permissions import is_admin, is_official, role_required
@@ -43,5 +43,4 @@ def audit_log():
             current_user, action=form.action.data or None, resident_id=form.resident.data,
             name=form.q.data), page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
     return render("admin/audit_log.html", block="log", status=200 if valid else 422,
-                  form=form, events=events, action_labels=ACTION_LABELS,
-                  resident_label=resident_label)
+                  form=form, events=events, resident_label=resident_label)

@@ -6,15 +6,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, Length, NumberRange, Optional
 
 from app.forms import VietnameseMobile, WholeNumberField, max_length, one_of, required
-from app.models.volunteers import VolunteerKind
+from app.labels import VOLUNTEER_KIND_LABELS
 
-KIND_LABELS = {
-    VolunteerKind.YOUTH_UNION: _l("Đoàn viên thanh niên"),
-    VolunteerKind.TEACHER: _l("Giáo viên"),
-    VolunteerKind.STUDENT: _l("Học sinh / sinh viên"),
-    VolunteerKind.BUSINESS: _l("Nhân viên doanh nghiệp"),
-    VolunteerKind.OTHER: _l("Khác"),
-}
 
 
 class LoginForm(FlaskForm):
@@ -37,9 +30,10 @@ class RegisterVolunteerForm(FlaskForm):
     birth_year = WholeNumberField(_l("Năm sinh"), validators=[
         required(_l("Vui lòng nhập năm sinh.")),
         NumberRange(min=1930, max=2020, message=_l("Năm sinh chưa hợp lệ."))])
-    kind = SelectField(_l("Bạn là"), choices=[(k.value, v) for k, v in KIND_LABELS.items()],
+    kind = SelectField(_l("Bạn là"),
+                       choices=[(k.value, v) for k, v in VOLUNTEER_KIND_LABELS.items()],
                        validate_choice=False,
-                       validators=[required(), one_of(k.value for k in KIND_LABELS)])
+                       validators=[required(), one_of(k.value for k in VOLUNTEER_KIND_LABELS)])
     organisation = StringField(_l("Trường / cơ quan / chi đoàn"),
                                validators=[Optional(), max_length(200)])
     password = PasswordField(_l("Mật khẩu"), validators=PasswordRules.rules)

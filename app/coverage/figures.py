@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from app.clock import local_to_utc, to_local
 from app.coverage import definitions as d
 from app.extensions import db
+from app.labels import INDICATOR_LABELS
 from app.models import Group, Indicator
 from app.coverage.areas import Area, Level
-from app.coverage.services import INDICATOR_LABELS, Row, build_table, month_bounds
+from app.coverage.services import Row, build_table, month_bounds
 
 
 # --- the lists behind the figures ------------------------------------------------------------

@@ -10,8 +10,9 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clock import today_local
-from app.coverage.services import INDICATOR_LABELS, INDICATORS
+from app.coverage.services import INDICATORS
 from app.forms import parse_decimal
+from app.labels import INDICATOR_LABELS
 
 MAX_PEOPLE = 1_000_000
 

@@ -25,8 +25,7 @@ from app.web import redirect_after_write, render
 PER_PAGE = 50
 
 
-# --- template helpers ------------------------------------------------------------------------
-@bp.app_template_global()
+# --- template helpers (registered by app.templating) ------------------------------------------
 def figure_url(figure: str, holder, topic=None, **extra) -> str:
     """Link to the list behind a figure of a row or an area."""
     args = dict(holder.args)
@@ -41,17 +40,16 @@ def figure_url(figure: str, holder, topic=None, **extra) -> str:
     return g.figure_url_base.replace("FIGURE", figure) + (f"?{query}" if query else "")
 
 
-@bp.app_template_filter("number_vn")
 def number_vn(value, places: int = 1) -> str:
+    """A number the Vietnamese way ("1.234,5"); "—" when unknown."""
     return "—" if value is None else format_number(value, places)
 
 
-@bp.app_template_filter("percent_vn")
 def percent_vn(value) -> str:
+    """A percentage with one decimal ("12,5%"); "—" when unknown."""
     return "—" if value is None else format_number(value, 1, fixed=True) + "%"
 
 
-@bp.app_template_global()
 def resident_name(resident) -> str:
     """The resident's name as this viewer may see it (the one privacy rule)."""
     from app.privacy import resident_label
@@ -59,8 +57,8 @@ def resident_name(resident) -> str:
     return resident_label(resident, current_user)
 
 
-@bp.app_template_global()
 def yes_no(value) -> str:
+    """"có", "không", or "chưa rõ" when unknown."""
     if value is None:
         return _("chưa rõ")
     return _("có") if value else _("không")
@@ -304,7 +302,7 @@ def targets():
         return redirect_after_write(url_for("coverage.targets", **scope.args))
     status = 422 if form.errors else 200
     return render("coverage/targets.html", block="form", status=status, form=form, scope=scope,
-                  indicators=s.INDICATORS, labels=s.INDICATOR_LABELS,
+                  indicators=s.INDICATORS,
                   inherited=coverage_targets.inherited_targets(scope))
 
 

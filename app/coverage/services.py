@@ -17,12 +17,12 @@ from statistics import median
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
 
 from app.clock import local_to_utc, to_local, utcnow
 from app.coverage import definitions as d
 from app.extensions import db
+from app.labels import label
 from app.models import Group, Indicator, Target, Topic, Ward
 from app.coverage.areas import Area, Level
 
@@ -36,24 +36,6 @@ INDICATORS = (
 )
 
 
-INDICATOR_LABELS = {
-    Indicator.HOUSEHOLDS_BASIC: _l("Hộ có người có kỹ năng số cơ bản"),
-    Indicator.ADULTS_BASIC: _l("Người trưởng thành có kỹ năng số cơ bản"),
-    Indicator.SMARTPHONE: _l("Người trưởng thành có điện thoại thông minh"),
-    Indicator.EPAYMENT: _l("Người trưởng thành có tài khoản thanh toán điện tử"),
-    Indicator.WORKERS_BASIC: _l("Người lao động có kỹ năng số cơ bản"),
-    Indicator.STUDENTS: _l("Học sinh được trang bị kỹ năng số"),
-    Indicator.STAFF_BASIC: _l("Cán bộ phường có kỹ năng số cơ bản"),
-}
-
-
-TARGET_SOURCE_LABELS = {
-    "group": _l("chỉ tiêu của tổ"),
-    "ward": _l("chỉ tiêu của phường"),
-    "campaign": _l("chỉ tiêu chung của phong trào"),
-}
-
-
 # --- figures -------------------------------------------------------------------------------
 @dataclass
 class TargetValue:
@@ -63,7 +45,7 @@ class TargetValue:
 
     @property
     def source_label(self) -> str:
-        return str(TARGET_SOURCE_LABELS[self.source])
+        return label(self.source, "target_source")
 
 
 @dataclass
@@ -77,7 +59,7 @@ class IndicatorFigure:
 
     @property
     def label(self) -> str:
-        return str(INDICATOR_LABELS[self.indicator])
+        return label(self.indicator)
 
     @property
     def share(self) -> Fraction | None:

@@ -23,25 +23,19 @@ from app.web import is_fragment_request, redirect_after_write, render
 MAX_BATCH_FIELDS = 5000
 
 
-@bp.context_processor
-def _helpers():
+def matching_helpers() -> dict:
+    """Context of the matching pages (registered by app.templating)."""
     # Pages of the batch describe thousands of time masks: translate each mask once.
     return {"now": utcnow(), "resident_label": resident_label,
             "can_see_personal_data": can_see_personal_data,
             "describe_times": lru_cache(maxsize=None)(describe), "Place": Place,
-            "RequestStatus": RequestStatus, "place_labels": place_labels(),
-            "volunteer_for": volunteer_for}
+            "RequestStatus": RequestStatus, "volunteer_for": volunteer_for}
 
 
 def volunteer_for(code: str) -> str:
     """The label of a request's choice of volunteer in the batch, one per row: translated
     here, since _() called in a template loop copies the whole template context each time."""
     return _("Tình nguyện viên cho %(code)s", code=code)
-
-
-def place_labels() -> dict:
-    return {Place.HOME: _("Tại nhà"), Place.COMMUNITY_HOUSE: _("Tại nhà văn hóa"),
-            Place.REMOTE: _("Qua điện thoại / gọi video"), Place.OTHER: _("Nơi khác")}
 
 
 def _record_contact_read(help_request) -> bool:

@@ -4,7 +4,6 @@ notify() is the one place a message is queued, so the rule "no message to an era
 resident or one who withdrew consent" is kept here (`accepts_messages`)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -27,23 +26,6 @@ KINDS = (
     "daily_digest",          # raised by delivery itself: the day's messages in one
 )
 
-KIND_LABELS = {
-    "request_received": _l("Đã nhận yêu cầu"),
-    "request_new_in_group": _l("Yêu cầu mới trong tổ"),
-    "volunteer_assigned": _l("Đã có tình nguyện viên"),
-    "request_returned": _l("Tình nguyện viên trả lại yêu cầu"),
-    "session_proposed": _l("Đề xuất buổi hỗ trợ"),
-    "session_confirmed": _l("Buổi hỗ trợ đã xác nhận"),
-    "session_rescheduled": _l("Buổi hỗ trợ đổi giờ"),
-    "session_cancelled": _l("Buổi hỗ trợ bị hủy"),
-    "reminder": _l("Nhắc lịch"),
-    "cannot_come": _l("Báo không đến được"),
-    "verification_done": _l("Đã xác minh tình nguyện viên"),
-    "verification_revoked": _l("Thu hồi xác minh"),
-    "replacement_needed": _l("Cần người thay"),
-    "follow_up_opened": _l("Hỗ trợ thêm"),
-    "daily_digest": _l("Tin tổng hợp trong ngày"),
-}
 
 # Events that can wait for a daily digest; the others are about the next hours.
 DIGESTIBLE_KINDS = frozenset({

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.i18n import fmt_datetime
 from app.models import HelpRequest, OutboxMessage, Place, Session, VolunteerRole
 from app.notify.preferences import SMS, Recipient
+from app.templating import render_block_alone
 from app.text import given_name
 
 SMS_LIMIT = 160
@@ -250,12 +251,6 @@ def template_context(message: OutboxMessage, recipient: Recipient) -> dict:
     }
 
 
-def _block(name: str, block: str, context: dict) -> str:
-    env = current_app.jinja_env
-    template = env.get_template(name)
-    return "".join(template.blocks[block](template.new_context(context)))
-
-
 _DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 
 
@@ -275,9 +270,9 @@ def render(message: OutboxMessage, recipient: Recipient | None = None) -> Render
     with force_locale(recipient.locale):
         context = template_context(message, recipient)
         name = f"notify/messages/{message.kind}.txt"
-        subject = _one_line(_block(name, "subject", context))
-        main = _lines(_block(name, "text", context))
-        short = _one_line(_block(name, "sms", context))
+        subject = _one_line(render_block_alone(name, "subject", context))
+        main = _lines(render_block_alone(name, "text", context))
+        short = _one_line(render_block_alone(name, "sms", context))
         if recipient.is_resident:
             track = tracking_url()
             code = context["code"]

@@ -13,8 +13,8 @@ from app.areas import scope
 from app.audit import audit
 from app.clock import utcnow
 from app.extensions import db
+from app.labels import label
 from app.models import DeliveryAttempt, OutboxMessage, OutboxStatus, Resident
-from app.notify.outbox import KIND_LABELS
 from app.notify.preferences import SMS, Recipient
 from app.notify.render import link_endpoint, render
 from app.permissions import deny
@@ -23,20 +23,6 @@ from app.privacy import can_see_personal_data, resident_label
 
 log = logging.getLogger("cunghocso.notify")
 
-CHANNEL_LABELS = {
-    "sms": _l("Tin nhắn SMS"),
-    "zalo": _l("Zalo"),
-    "email": _l("Thư điện tử"),
-    "in_app": _l("Trong ứng dụng"),
-}
-STATUS_LABELS = {
-    OutboxStatus.PENDING: _l("Đang chờ gửi"),
-    OutboxStatus.SENDING: _l("Đang gửi"),
-    OutboxStatus.SENT: _l("Đã gửi"),
-    OutboxStatus.HELD: _l("Chờ tin tổng hợp"),
-    OutboxStatus.FAILED: _l("Gửi không được"),
-    OutboxStatus.SKIPPED: _l("Không gửi"),
-}
 # Why a message was not sent (OutboxMessage.last_error of skipped messages).
 SKIP_REASONS = {
     "no_channel": _l("Không có cách liên lạc: chưa có số điện thoại hoặc kênh nhắn tin"),
@@ -46,10 +32,6 @@ SKIP_REASONS = {
     "too_late": _l("Buổi hỗ trợ đã qua, tin không còn cần"),
     "no_recipient": _l("Không còn người nhận"),
 }
-
-
-def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
 
 
 def reason_label(message: OutboxMessage) -> str:
@@ -95,8 +77,8 @@ def inbox_entry(message: OutboxMessage) -> InboxEntry:
         except Exception:  # a broken template must not break the inbox
             log.exception("outbox message %s could not be rendered for the inbox", message.id)
             text = text or ""
-    return InboxEntry(id=message.id, title=subject or kind_label(message.kind), text=text,
-                      created_at=message.created_at, unread=message.read_at is None,
+    return InboxEntry(id=message.id, title=subject or label(message.kind, "message_kind"),
+                      text=text, created_at=message.created_at, unread=message.read_at is None,
                       link=url_for(link_endpoint(message.kind)))
 
 
@@ -169,8 +151,9 @@ def failure_rows(user, messages) -> list[FailureRow]:
             phone = display_phone(message.recipient_user.phone)
         else:
             name = "—"
-        rows.append(FailureRow(message=message, kind=kind_label(message.kind), recipient=name,
-                               phone=phone, channel=str(CHANNEL_LABELS.get(message.channel, "")),
+        rows.append(FailureRow(message=message, kind=label(message.kind, "message_kind"),
+                               recipient=name, phone=phone,
+                               channel=label(message.channel, "channel"),
                                reason=reason_label(message)))
     return rows
 

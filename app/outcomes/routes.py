@@ -16,7 +16,6 @@ from app.privacy import resident_label
 from app.web import redirect_after_write, render
 
 
-@bp.app_template_global()
 def resident_progress(resident):
     """For `outcomes/_progress.html`, included by the resident's page (which checked access)."""
     return s.resident_progress(resident)

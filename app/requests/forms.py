@@ -16,10 +16,11 @@ from app.areas.services import ADDRESS_MAX, groups_of_ward, wards_with_groups
 from app.clock import today_local
 from app.extensions import db
 from app.forms import VietnameseMobile, max_length, required
+from app.labels import GENDER_LABELS, PLACE_LABELS
 from app.models import ConsentMethod, Gender, Group, Place, Topic
-from app.requests.services import (CODE_MAX, FORM_PLACES, PLACE_ICONS, PLACE_LABELS,
-                                   files_for_others, group_open_to, proxy_group_ids)
-from app.residents.services import CONSENT_WORDING, GENDER_LABELS
+from app.requests.services import (CODE_MAX, FORM_PLACES, PLACE_ICONS, files_for_others,
+                                   group_open_to, proxy_group_ids)
+from app.residents.services import CONSENT_WORDING
 from app.timeslots import COARSE_CHOICES, coarse_mask
 
 NAME_MAX = 120

@@ -19,7 +19,6 @@ from app.phone import InvalidPhone, display_phone, normalize_phone
 from app.privacy import can_see_personal_data, resident_label
 from app.requests import bp, services
 from app.requests.forms import CancelForm, RequestForm, TrackForm
-from app.residents.services import CONSENT_METHOD_LABELS
 from app.web import redirect_after_write, render
 
 log = logging.getLogger("cunghocso")
@@ -305,8 +304,7 @@ def detail(request_id: int):
                   visible=visible, label=resident_label(resident, current_user),
                   services=services, sessions=services.live_sessions(help_request),
                   times=services.times_words(help_request.preferred_times), cancel_form=CancelForm(),
-                  can_manage=current_user.can_manage_group(help_request.group),
-                  consent_labels=CONSENT_METHOD_LABELS)
+                  can_manage=current_user.can_manage_group(help_request.group))
 
 
 @bp.post("/yeu-cau/<int:request_id>/huy")

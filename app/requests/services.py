@@ -16,6 +16,7 @@ from app.areas import scope
 from app.areas.services import find_household, household_for
 from app.clock import utcnow
 from app.extensions import db
+from app.labels import PLACE_LABELS, label
 from app.models import (ConsentMethod, Enrollment, EnrollmentStatus, Gender, Group, HelpRequest,
                         Place, RequestStatus, Resident, Session, SessionKind, SessionStatus, Topic)
 from app.models.requests import request_topic
@@ -40,19 +41,6 @@ TRACKED_MAX = 5
 
 LONG_WAIT = timedelta(days=7)
 
-STATUS_LABELS = {
-    RequestStatus.OPEN: _l("Đang chờ tình nguyện viên"),
-    RequestStatus.ASSIGNED: _l("Đã có tình nguyện viên nhận"),
-    RequestStatus.SCHEDULED: _l("Đã hẹn lịch"),
-    RequestStatus.DONE: _l("Đã hoàn thành"),
-    RequestStatus.CANCELLED: _l("Đã hủy"),
-}
-PLACE_LABELS = {
-    Place.HOME: _l("Tại nhà"),
-    Place.COMMUNITY_HOUSE: _l("Tại nhà văn hóa"),
-    Place.REMOTE: _l("Qua điện thoại / gọi video"),
-    Place.OTHER: _l("Nơi khác"),
-}
 PLACE_ICONS = {Place.HOME: "🏠", Place.COMMUNITY_HOUSE: "🏛️", Place.REMOTE: "📞",
                Place.OTHER: "📍"}
 # The places a resident can choose on the form.
@@ -328,8 +316,8 @@ def times_words(mask: int) -> list[str]:
 
 
 def place_words(place: Place, place_name: str | None = None) -> str:
-    label = str(PLACE_LABELS.get(place, PLACE_LABELS[Place.OTHER]))
-    return f"{label}: {place_name}" if place_name else label
+    words = label(Place(place) if place in PLACE_LABELS else Place.OTHER)
+    return f"{words}: {place_name}" if place_name else words
 
 
 # --- cancelling -----------------------------------------------------------------------------

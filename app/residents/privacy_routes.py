@@ -13,6 +13,7 @@ from flask_login import current_user
 from app.audit import audit
 from app.extensions import db
 from app.i18n import fmt_datetime
+from app.labels import label as label_of
 from app.permissions import is_manager, role_required
 from app.phone import display_phone
 from app.residents import bp
@@ -48,19 +49,6 @@ LABELS = {
     "follow_up": _l("Cần hỗ trợ thêm"), "recorded_at": _l("Ngày ghi kết quả"),
     "channel": _l("Kênh gửi"), "body": _l("Nội dung"), "sent_at": _l("Thời điểm gửi"),
 }
-VALUE_LABELS = {
-    "female": _l("Nữ"), "male": _l("Nam"), "other": _l("Khác"),
-    "online": _l("Trực tuyến"), "in_person": _l("Trực tiếp"), "phone": _l("Qua điện thoại"),
-    "open": _l("Đang chờ tình nguyện viên"), "assigned": _l("Đã có tình nguyện viên"),
-    "scheduled": _l("Đã hẹn lịch"), "done": _l("Đã xong"), "cancelled": _l("Đã hủy"),
-    "home": _l("Tại nhà"), "community_house": _l("Nhà văn hóa"),
-    "remote": _l("Qua điện thoại / gọi video"),
-    "one_to_one": _l("Hỗ trợ một kèm một"), "class": _l("Lớp học"),
-    "proposed": _l("Đang đề xuất"), "confirmed": _l("Đã xác nhận"),
-    "enrolled": _l("Đã đăng ký"), "waiting": _l("Danh sách chờ"),
-    "pending": _l("Chờ gửi"), "sending": _l("Đang gửi"), "sent": _l("Đã gửi"),
-    "failed": _l("Gửi không được"), "skipped": _l("Không gửi"),
-}
 CODED = {"gender", "method", "consent_method", "status", "place", "kind"}
 TIMES = {"exported_at", "created_at", "erased_at", "given_at", "withdrawn_at", "closed_at",
          "starts_at", "enrolled_at", "recorded_at", "sent_at"}
@@ -79,7 +67,7 @@ def label(value, key: str | None = None) -> str:
     if key in TIMES:
         return fmt_datetime(datetime.fromisoformat(value))
     if key in CODED:
-        return str(VALUE_LABELS.get(value, value))
+        return label_of(value, "export_value")
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)

@@ -41,8 +41,6 @@ def directory():
 @role_required(is_manager)
 def detail(resident_id: int):
     """A resident's record: contact, household, consents, requests and history."""
-    from app.requests.services import STATUS_LABELS
-
     resident = services.get_resident_for(current_user, resident_id)
     audit("view", f"resident:{resident.id}", resident=resident)
     db.session.commit()
@@ -55,6 +53,4 @@ def detail(resident_id: int):
             Resident.erased_at.is_(None)).order_by(Resident.id)).all()
     return render("residents/detail.html", resident=resident, requests=requests,
                   household_members=household_members, history=services.history_of(resident),
-                  label=lambda r: resident_label(r, current_user), status_labels=STATUS_LABELS,
-                  consent_labels=services.CONSENT_METHOD_LABELS,
-                  gender_labels=services.GENDER_LABELS)
+                  label=lambda r: resident_label(r, current_user))

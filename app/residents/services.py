@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.areas import scope
 from app.areas.services import household_for
 from app.extensions import db
+from app.labels import label
 from app.models import (Consent, ConsentMethod, Enrollment, Gender, Group, HelpRequest, Resident,
                         Session)
 from app.permissions import load
@@ -26,13 +27,6 @@ CONSENT_WORDING = _l(
     "của tôi, chỉ để sắp xếp tình nguyện viên hướng dẫn và liên lạc với tôi về buổi hỗ trợ. "
     "Thông tin không dùng vào việc khác; tôi có thể xin xem, sửa hoặc xóa bất cứ lúc nào.")
 
-CONSENT_METHOD_LABELS = {
-    ConsentMethod.ONLINE: _l("tự đánh dấu trên biểu mẫu"),
-    ConsentMethod.IN_PERSON: _l("trực tiếp"),
-    ConsentMethod.PHONE: _l("qua điện thoại"),
-}
-GENDER_LABELS = {Gender.FEMALE: _l("Bà / cô / chị"), Gender.MALE: _l("Ông / chú / anh"),
-                 Gender.OTHER: _l("Khác")}
 
 SEARCH_MAX = 100
 PER_PAGE = 20
@@ -154,14 +148,12 @@ class HistoryEvent:
 
 def history_of(resident: Resident) -> list[HistoryEvent]:
     """What happened with this resident, newest first: consents, requests, sessions."""
-    from app.requests.services import STATUS_LABELS
-
     events: list[HistoryEvent] = []
     for consent in resident.consents:
         who = consent.captured_by.full_name if consent.captured_by else None
         text = _("Đồng ý cho lưu thông tin (bản %(version)s, %(method)s)",
                  version=consent.wording_version,
-                 method=CONSENT_METHOD_LABELS[consent.method])
+                 method=label(consent.method))
         if who:
             text += " · " + _("ghi nhận bởi %(name)s", name=who)
         events.append(HistoryEvent(consent.given_at, text))
@@ -180,7 +172,7 @@ def history_of(resident: Resident) -> list[HistoryEvent]:
         if req.closed_at:
             events.append(HistoryEvent(req.closed_at, _(
                 "Yêu cầu %(code)s: %(status)s", code=req.code,
-                status=STATUS_LABELS[req.status]), req))
+                status=label(req.status)), req))
     enrollments = db.session.execute(
         select(Enrollment, Session).join(Session, Enrollment.session_id == Session.id)
         .where(Enrollment.resident_id == resident.id)).all()

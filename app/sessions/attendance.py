@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
 from app.areas import scope
@@ -22,12 +21,6 @@ from app.permissions import load
 from app.sessions.checks import SchedulingError, lock_session
 from app.sessions.seats import enroll, find_or_create_walk_in
 
-NO_SHOW_LABELS = {
-    NoShowStatus.RECORDED: _l("Ghi nhận vắng mặt"),
-    NoShowStatus.CONTESTED: _l("Đang khiếu nại, chờ tổ trưởng xem xét"),
-    NoShowStatus.UPHELD: _l("Tổ trưởng giữ ghi nhận"),
-    NoShowStatus.WITHDRAWN: _l("Đã hủy ghi nhận"),
-}
 
 
 @dataclass

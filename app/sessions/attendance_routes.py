@@ -100,7 +100,6 @@ def no_shows():
     """No-shows in the leader's groups, contested ones first, to uphold or correct."""
     items = attendance.no_shows_to_review(current_user)
     return render("sessions/no_shows.html", items=items, form=ResolveForm(formdata=None),
-                  labels=attendance.NO_SHOW_LABELS,
                   label=lambda r: resident_label(r, current_user))
 
 

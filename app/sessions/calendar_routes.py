@@ -36,7 +36,9 @@ def calendar():
     return render("sessions/calendar.html", block="week", scope=shown, monday=monday,
                   days=calendars.week_days(shown, monday), groups=groups,
                   wards=scope.visible_wards(current_user), today=today_local(),
-                  timedelta=timedelta, contested=len([
+                  previous_monday=monday - timedelta(days=7),
+                  next_monday=monday + timedelta(days=7),
+                  sunday=monday + timedelta(days=6), contested=len([
                       n for n in attendance.no_shows_to_review(current_user)
                       if n.status == NoShowStatus.CONTESTED]))
 
@@ -53,7 +55,7 @@ def mine():
     upcoming, recent = calendars.my_sessions(profile) if profile else ([], [])
     return render("sessions/mine.html", upcoming=upcoming, recent=recent, feed=feed,
                   no_shows=attendance.no_shows_of_volunteer(profile) if profile else [],
-                  labels=attendance.NO_SHOW_LABELS, contest_form=ContestForm(formdata=None))
+                  contest_form=ContestForm(formdata=None))
 
 
 @bp.post("/lich-cua-toi/dia-chi-lich")
@@ -124,7 +126,6 @@ def reply(token: str):
 
 
 # --- residents from the tracking page ------------------------------------------------------
-@bp.app_template_global("session_tracking_for")
 def session_tracking_for(help_request):
     """For templates/sessions/_tracking_actions.html on the requests' tracking page."""
     return tracking.tracking_sessions(help_request)

@@ -14,11 +14,12 @@ from sqlalchemy.orm import selectinload
 from app.areas import scope
 from app.clock import local_day_bounds, to_local, today_local, utcnow
 from app.extensions import db
+from app.labels import label
 from app.models import (CalendarFeed, Group, Session, SessionKind, SessionStatus,
                         SessionVolunteer, VolunteerProfile, Ward)
 from app.permissions import deny, load
 from app.sessions.reminders import external_url
-from app.sessions.words import STATUS_LABELS, place_name_of
+from app.sessions.words import place_name_of
 from app.text import given_name
 
 FEED_PAST = timedelta(days=60)
@@ -170,7 +171,7 @@ def feed_calendar(profile: VolunteerProfile) -> bytes:
                 lines.append(_("Người dân: %(name)s", name=names[0]))
         else:
             lines.append(_("Lớp học, %(n)d chỗ", n=session.capacity))
-        lines.append(str(STATUS_LABELS[session.status]))
+        lines.append(label(session.status))
         lines.append(external_url("sessions.detail", session_id=session.id))
         event.add("summary", summary)
         event.add("location", place_name_of(session))

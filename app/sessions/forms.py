@@ -11,9 +11,9 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Intege
 from wtforms.validators import AnyOf, NumberRange, Optional, ValidationError
 
 from app.forms import VietnameseMobile, input_required, max_length, required
+from app.labels import SESSION_PLACE_LABELS
 from app.models import Place
 from app.sessions.checks import MAX_WEEKS
-from app.sessions.words import PLACE_LABELS
 
 
 def safe_int(value):
@@ -96,7 +96,7 @@ def _choice(message):
     return [input_required(message)]
 
 
-ONE_TO_ONE_PLACES = [(p.value, PLACE_LABELS[p]) for p in
+ONE_TO_ONE_PLACES = [(p.value, SESSION_PLACE_LABELS[p]) for p in
                      (Place.HOME, Place.COMMUNITY_HOUSE, Place.REMOTE, Place.OTHER)]
 CLASS_PLACES = [(Place.COMMUNITY_HOUSE.value, _l("Nhà văn hóa của tổ")),
                 (Place.OTHER.value, _l("Một địa điểm khác"))]

@@ -62,39 +62,31 @@ def place_of(form) -> Place | None:
         return None
 
 
-# --- words in templates -------------------------------------------------------------------
-@bp.context_processor
-def _session_words():
-    return {"resident_label": resident_label, "place_labels": words.PLACE_LABELS,
-            "status_labels": words.STATUS_LABELS, "given_name": given_name,
+# --- words in templates (registered by app.templating) ------------------------------------
+def session_words() -> dict:
+    """Context of the sessions' pages: people's names and a session's volunteers."""
+    return {"resident_label": resident_label, "given_name": given_name,
             "volunteer_words": words.volunteer_words}
 
 
-@bp.app_template_global("session_when")
 def session_when(session) -> str:
     """"Thứ Ba, 12/5/2026, 9:00–10:30"."""
     return words.when_words(session)
 
 
-@bp.app_template_global("session_where")
 def session_where(session) -> str:
+    """The place as people say it; never a resident's address."""
     return words.place_name_of(session)
 
 
-@bp.app_template_global("session_time_range")
 def session_time_range(session) -> str:
+    """"9:00–10:30" in local time."""
     return words.time_range(session)
 
 
-@bp.app_template_global("session_first_name")
 def session_first_name(full_name: str) -> str:
     """Residents see a volunteer's first name (and who verified them)."""
     return given_name(full_name)
-
-
-@bp.app_template_global("session_status_label")
-def session_status_label(session) -> str:
-    return str(words.STATUS_LABELS[session.status])
 
 
 # --- one-to-one: propose, confirm, reschedule, cancel ------------------------------------

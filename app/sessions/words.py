@@ -3,31 +3,15 @@ from __future__ import annotations
 
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import fmt_datetime, fmt_time
+from app.labels import label
 from app.models import (Gender, Group, Place, Resident, Session, SessionStatus,
                         VolunteerProfile, VolunteerRole)
 from app.privacy import can_see_personal_data
 from app.text import clean_name, given_name
-
-
-PLACE_LABELS = {
-    Place.HOME: _l("Tại nhà người dân"),
-    Place.COMMUNITY_HOUSE: _l("Nhà văn hóa"),
-    Place.REMOTE: _l("Qua điện thoại / gọi video"),
-    Place.OTHER: _l("Địa điểm khác"),
-}
-
-
-STATUS_LABELS = {
-    SessionStatus.PROPOSED: _l("Chờ xác nhận"),
-    SessionStatus.CONFIRMED: _l("Đã xác nhận"),
-    SessionStatus.CANCELLED: _l("Đã hủy"),
-    SessionStatus.DONE: _l("Đã diễn ra"),
-}
 
 
 # --- words for times, places and people ---------------------------------------------
@@ -48,7 +32,7 @@ def place_name_of(session: Session) -> str:
     if session.place == Place.COMMUNITY_HOUSE and session.group is not None:
         return session.group.community_house or _("Nhà văn hóa %(group)s",
                                                   group=session.group.name)
-    return str(PLACE_LABELS[session.place])
+    return label(session.place, "session_place")
 
 
 def where_words(session: Session) -> str:

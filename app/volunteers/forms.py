@@ -8,9 +8,9 @@ from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectM
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.auth.forms import KIND_LABELS
 from app.clock import today_local
 from app.forms import max_length, required
+from app.labels import VOLUNTEER_KIND_LABELS
 from app.timeslots import DAY_NAMES, DAYS, SLOT_NAMES, SLOTS, bit
 
 
@@ -86,7 +86,8 @@ def youngest_birth_year() -> int:
 
 
 class ProfileForm(FlaskForm):
-    kind = SelectField(_l("Bạn là"), choices=[(k.value, v) for k, v in KIND_LABELS.items()],
+    kind = SelectField(_l("Bạn là"),
+                       choices=[(k.value, v) for k, v in VOLUNTEER_KIND_LABELS.items()],
                        validate_choice=False,
                        validators=[required(_l("Vui lòng chọn bạn là ai."))])
     organisation = StringField(_l("Trường / cơ quan / chi đoàn"),

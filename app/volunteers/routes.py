@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app.areas import scope
-from app.auth.forms import KIND_LABELS
 from app.clock import today_local, utcnow
 from app.extensions import db
 from app.models import (HelpRequest, RequestStatus, Session, SessionStatus, SessionVolunteer, Topic,
@@ -21,9 +20,10 @@ from app.volunteers.forms import (PartnerForm, ProfileForm, RevokeForm, VerifyFo
                                   keys_from_mask, mask_from_keys)
 from app.web import redirect_after_write, render
 
-@bp.context_processor
-def _helpers():
-    return {"kind_labels": KIND_LABELS, "describe_times": describe}
+
+def volunteer_helpers() -> dict:
+    """Context of the volunteers' pages (registered by app.templating)."""
+    return {"describe_times": describe}
 
 
 STATUS_FILTERS = ("cho-xac-minh", "da-xac-minh", "da-thu-hoi")
