@@ -9,7 +9,7 @@ from flask import Flask
 
 from config import Config, config_for_environment, development_secret_key
 
-# One blueprint per domain area (see DESIGN.md, Architecture); "seeding" only adds the
+# One blueprint per domain area (see docs/architecture.md); "seeding" only adds the
 # seed-demo, demo-logins and seed-scale commands (the only importer of app.seeding).
 BLUEPRINTS = (
     "main", "auth", "areas", "residents", "requests", "volunteers", "matching", "sessions",

@@ -1,6 +1,6 @@
 """Who may see a resident's personal data — the one place this rule lives.
 
-DESIGN.md: a volunteer sees a resident's phone number and address only after
+The privacy rule: a volunteer sees a resident's phone number and address only after
 being verified and only for requests or sessions assigned to them; leaders and
 officials see the residents of their area; everyone else sees "Bà B. · tổ 3".
 """

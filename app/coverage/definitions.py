@@ -20,7 +20,7 @@ Skill achieved
     leader's correction of that outcome takes it back.
 Topic completed
     Every skill in the topic's checklist achieved, over any number of sessions.
-Basic digital skills (DESIGN.md)
+Basic digital skills (docs/architecture.md, "How coverage is counted")
     Every required core topic completed. Required core topics are the topics
     flagged `core` that are active and have at least one skill (a topic without
     a checklist cannot be completed). With no core topic, nobody qualifies.

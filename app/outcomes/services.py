@@ -382,7 +382,7 @@ class Progress:
 
     @property
     def basic_skills(self) -> bool:
-        """"Basic digital skills": every required core topic completed (DESIGN.md)."""
+        """"Basic digital skills": every required core topic completed."""
         core = self.core
         return bool(core) and all(t.completed for t in core)
 

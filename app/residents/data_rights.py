@@ -1,6 +1,6 @@
 """A resident's rights over their data: see it (export), withdraw consent, be erased.
 
-Erasure anonymises rather than deletes (DESIGN.md): the resident row, their
+Erasure anonymises rather than deletes: the resident row, their
 requests, seats and outcomes stay, so coverage counts stay right, but nothing
 says who the person was any more. Every step is written to the audit log.
 Who may do it: the leaders of the resident's group, the officials of its ward

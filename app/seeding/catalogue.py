@@ -1,4 +1,4 @@
-"""The topic catalogue and campaign targets of DESIGN.md, as seed data (editable afterwards)."""
+"""The topic catalogue and campaign targets, as seed data (editable afterwards)."""
 from __future__ import annotations
 
 from app.models.coverage import Indicator
