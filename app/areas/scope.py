@@ -32,13 +32,20 @@ def managed_group_ids(user) -> Select | None:
                                   | Group.ward_id.in_(user.official_ward_ids() or {-1}))
 
 
+def _managed_groups_query(user) -> Select:
+    query = select(Group).join(Ward).order_by(Ward.name, Group.position, Group.id)
+    managed = managed_group_ids(user)
+    return query if managed is None else query.where(Group.id.in_(managed))
+
+
 def managed_groups(user) -> list[Group]:
     """The groups a person leads or oversees, by ward then position (all of them)."""
-    query = select(Group).join(Ward).order_by(Ward.name, Group.position, Group.id)
-    scope = managed_group_ids(user)
-    if scope is not None:
-        query = query.where(Group.id.in_(scope))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_managed_groups_query(user)))
+
+
+def first_managed_group(user) -> Group | None:
+    """The first of `managed_groups(user)`, read alone (a page's default group)."""
+    return db.session.scalar(_managed_groups_query(user).limit(1))
 
 
 def led_ward_ids(user) -> set[int]:

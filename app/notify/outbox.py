@@ -82,13 +82,14 @@ def notify(kind: str, *, user=None, resident=None, context: dict | None = None,
 def accepts_messages(resident_id: int) -> bool:
     """Messages may go to this resident: not erased, and consent not withdrawn (a resident
     with no consent on record yet is not blocked here; the request form records it)."""
-    erased_at = db.session.scalar(select(Resident.erased_at).where(Resident.id == resident_id))
-    if erased_at is not None:
-        return False
-    given, withdrawn = db.session.execute(select(
-        func.count(Consent.id), func.count(Consent.withdrawn_at)).where(
-        Consent.resident_id == resident_id)).one()
-    return given == 0 or withdrawn < given
+    row = db.session.execute(
+        select(Resident.erased_at, func.count(Consent.id), func.count(Consent.withdrawn_at))
+        .outerjoin(Consent, Consent.resident_id == Resident.id)
+        .where(Resident.id == resident_id).group_by(Resident.id, Resident.erased_at)).first()
+    if row is None:
+        return True
+    erased_at, given, withdrawn = row
+    return erased_at is None and (given == 0 or withdrawn < given)
 
 
 def _group_of(resident, context: dict) -> int | None:

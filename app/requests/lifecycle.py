@@ -92,7 +92,8 @@ def unschedule(request_id: int | None, to_state: RequestStatus) -> bool:
     holds it) or → open (the resident's class seat was given up)."""
     if request_id is None:
         return False
-    assert to_state in (RequestStatus.ASSIGNED, RequestStatus.OPEN)
+    if to_state not in (RequestStatus.ASSIGNED, RequestStatus.OPEN):
+        raise ValueError(f"a scheduled request goes back to assigned or open, not {to_state}")
     return _transition((HelpRequest.id == request_id,
                         HelpRequest.status == RequestStatus.SCHEDULED), status=to_state) == 1
 

@@ -189,6 +189,7 @@ def created():
         return redirect(url_for("requests.new"))
     _personal_page()
     return render("requests/created.html", help_request=help_request, services=services,
+                  told=services.told_words(help_request.group),
                   joined_household=session.get("created_joined_household", False),
                   can_open=current_user.is_authenticated
                   and current_user.can_manage_group(help_request.group),
@@ -233,9 +234,16 @@ def tracked(request_id: int):
         flash(_("Vui lòng nhập mã theo dõi và số điện thoại để xem yêu cầu."), "info")
         return redirect(url_for("requests.track"))
     _personal_page()
+    return _status_page(help_request, CancelForm())
+
+
+def _status_page(help_request, cancel_form, **kw):
+    """The tracking page of a request (whole, or its `block` after a refused cancel)."""
     return render("requests/status.html", help_request=help_request, services=services,
-                  sessions=services.live_sessions(help_request), cancel_form=CancelForm(),
-                  times=services.times_words(help_request.preferred_times), personal_data=True)
+                  sessions=services.live_sessions(help_request), cancel_form=cancel_form,
+                  told=services.told_words(help_request.group),
+                  times=services.times_words(help_request.preferred_times), personal_data=True,
+                  **kw)
 
 
 @bp.post("/theo-doi/<int:request_id>/huy")
@@ -248,10 +256,7 @@ def cancel_tracked(request_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         _personal_page()
-        return render("requests/status.html", block="cancel", status=422,
-                      help_request=help_request, services=services, cancel_form=form,
-                      sessions=services.live_sessions(help_request),
-                      times=services.times_words(help_request.preferred_times), personal_data=True)
+        return _status_page(help_request, form, block="cancel", status=422)
     if services.cancel_request(request_id, reason=form.reason.data):
         flash(_("Đã hủy yêu cầu. Khi cần, bạn có thể gửi yêu cầu mới bất cứ lúc nào."),
               "success")

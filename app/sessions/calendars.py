@@ -63,13 +63,10 @@ def calendar_scope(user, group_id: int | None, ward_id: int | None) -> CalendarS
     if group_id is None and user.official_ward_ids() and not user.led_group_ids():
         return calendar_scope(user, None, min(user.official_ward_ids()))
     if group_id is None:
-        first = select(Group.id).join(Ward).order_by(Ward.name, Group.position, Group.id)
-        managed = scope.managed_group_ids(user)
-        if managed is not None:
-            first = first.where(Group.id.in_(managed))
-        group_id = db.session.scalar(first.limit(1))
-        if group_id is None:
+        first = scope.first_managed_group(user)
+        if first is None:
             deny("calendar: no group")
+        group_id = first.id
     group = load(Group, group_id, may=user.can_manage_group,
                  refusal=f"calendar of group {group_id}")
     return CalendarScope(group.label, group, None, [group.id])
