@@ -191,3 +191,21 @@ def test_only_the_template_registry_touches_the_jinja_environment():
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute) and node.attr in TEMPLATE_HOOKS)
     assert touching == []
+
+
+# What may subclass Exception in app/ besides app.refusal.Refusal: failures of the outside
+# world, of parsing and of a command's guard, which are not a rule saying no to a person.
+NOT_REFUSALS = {"DeliveryError", "InvalidPhone", "DatabaseNotEmpty"}
+
+
+def test_every_refusal_is_a_refusal():
+    """A service that refuses raises app.refusal.Refusal; no blueprint invents its own
+    error protocol again (there were four: SchedulingError, Refused, OutcomeError, ...)."""
+    invented = sorted(
+        f"{path.relative_to(APP_DIR.parent)}:{node.lineno} {node.name}"
+        for path, tree in _modules() if path.name != "refusal.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and node.name not in NOT_REFUSALS
+        and any(getattr(base, "id", getattr(base, "attr", "")).endswith(("Error", "Exception"))
+                for base in node.bases))
+    assert invented == []

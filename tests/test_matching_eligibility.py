@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.clock import today_local, utcnow
 from app.matching import services
+from app.refusal import Refusal
 from app.models import HelpRequest, OutboxMessage, Place, RequestStatus
 from tests.matching_helpers import MONDAY_EVENING, SATURDAY_MORNING, neighbourhood
 
@@ -16,7 +17,7 @@ def accept(db, user, help_request) -> str | None:
     """Accept as this volunteer; None on success, else the refusal reason."""
     try:
         services.accept_request(user.volunteer_profile, help_request.id)
-    except services.Refused as exc:
+    except Refusal as exc:
         db.session.rollback()
         return exc.reason
     db.session.commit()

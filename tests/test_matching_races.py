@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db as _db
 from app.matching import services
+from app.refusal import Refusal
 from app.models import HelpRequest, OutboxMessage, RequestStatus, VolunteerProfile
 from tests.matching_helpers import neighbourhood, run_together
 
@@ -16,7 +17,7 @@ def _accept(profile_id: int, request_id: int):
     profile = _db.session.get(VolunteerProfile, profile_id)
     try:
         services.accept_request(profile, request_id)
-    except services.Refused as exc:
+    except Refusal as exc:
         _db.session.rollback()
         return exc.reason
     _db.session.commit()
@@ -73,7 +74,7 @@ def test_a_leader_assigning_while_volunteers_accept_still_gives_one_volunteer(ap
             from app.models import User
             try:
                 services.assign_request(_db.session.get(User, leader_id), request_id, ids[0])
-            except services.Refused as exc:
+            except Refusal as exc:
                 _db.session.rollback()
                 return exc.reason
             _db.session.commit()

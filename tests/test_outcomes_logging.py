@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app.refusal import Refusal
 from app.models import (HelpRequest, OutboxMessage, Outcome, RequestStatus, Session,
                         SessionStatus, SessionVolunteer)
 from app.outcomes import services
@@ -170,7 +171,7 @@ def test_two_volunteers_logging_at_the_same_moment_record_it_once(app, make, db)
                     for seat in seats])
                 thread_db.session.commit()
                 results.append("saved")
-            except services.OutcomeError:
+            except Refusal:
                 thread_db.session.rollback()
                 results.append("refused")
             except Exception as exc:  # reported by the assertion below, never a hang

@@ -10,7 +10,8 @@ from app.extensions import db as _db
 from app.models import (Enrollment, EnrollmentStatus, Gender, HelpRequest, Place, Session,
                         SessionKind, SessionStatus, User)
 from app.sessions import services
-from app.sessions.checks import SchedulingError, find_conflicts, place_key
+from app.refusal import Refusal
+from app.sessions.checks import find_conflicts, place_key
 from app.sessions.seats import enroll
 from tests.sessions_helpers import assigned_request, at, booked, next_local_day
 
@@ -105,7 +106,7 @@ def test_a_resident_is_not_booked_twice_at_the_same_time(app, make, db, group, t
     make.commit()
     with app.test_request_context():
         enroll(zalo, binh)
-        with pytest.raises(SchedulingError) as refused:
+        with pytest.raises(Refusal) as refused:
             enroll(bank, binh)
         assert "Bà B. đã có lịch 9:00–10:30 tại Phòng A" in refused.value.message
         assert enroll(later, binh).status == EnrollmentStatus.ENROLLED  # touching is fine
@@ -120,7 +121,7 @@ def test_a_resident_on_a_waiting_list_is_not_booked_elsewhere_at_that_time(app, 
     make.commit()
     with app.test_request_context():
         assert enroll(full, binh).status == EnrollmentStatus.WAITING
-        with pytest.raises(SchedulingError):
+        with pytest.raises(Refusal):
             enroll(other, binh)
 
 
@@ -179,7 +180,7 @@ def test_two_proposals_for_one_volunteer_at_the_same_moment_give_one_session(app
                                          Place.REMOTE)
                 _db.session.commit()
                 outcomes.append("ok")
-            except SchedulingError:
+            except Refusal:
                 _db.session.rollback()
                 outcomes.append("refused")
             finally:

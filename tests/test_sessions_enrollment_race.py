@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db as _db
 from app.models import Enrollment, EnrollmentStatus, Resident, Session
-from app.sessions.checks import SchedulingError
+from app.refusal import Refusal
 from app.sessions.seats import enroll
 from tests.sessions_helpers import at, booked, next_local_day
 
@@ -30,7 +30,7 @@ def test_capacity_plus_k_concurrent_enrolments_give_capacity_seats_and_k_waiting
             try:
                 enroll(_db.session.get(Session, session_id), _db.session.get(Resident, resident_id))
                 _db.session.commit()
-            except (SchedulingError, Exception) as exc:  # recorded, asserted below
+            except (Refusal, Exception) as exc:  # recorded, asserted below
                 _db.session.rollback()
                 errors.append(exc)
             finally:

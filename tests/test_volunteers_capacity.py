@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from app.clock import local_to_utc
+from app.refusal import Refusal
 from app.models import Enrollment, RequestStatus, SessionKind, SessionStatus, SessionVolunteer
 from app.volunteers.services import week_bounds, weekly_load
 from tests.matching_helpers import neighbourhood
@@ -99,6 +100,6 @@ def test_a_session_this_week_uses_a_slot_of_the_capacity(make, db):
         monday, datetime.min.time()).replace(hour=6, minute=30)), volunteers=[minh])
     request = make.request(n.binh, topics=[n.zalo])
     make.commit()
-    with pytest.raises(services.Refused) as refused:
+    with pytest.raises(Refusal) as refused:
         services.accept_request(minh.volunteer_profile, request.id)
     assert refused.value.reason == "capacity"

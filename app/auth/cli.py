@@ -7,6 +7,7 @@ from app.auth import bp, services
 from app.extensions import db
 from app.models import Role
 from app.phone import InvalidPhone, normalize_phone
+from app.refusal import Refusal
 
 
 @bp.cli.command("create-admin")
@@ -23,7 +24,7 @@ def create_admin(phone: str, name: str, password: str) -> None:
         raise click.BadParameter("mật khẩu cần ít nhất 8 ký tự", param_hint="--password")
     try:
         services.create_user(e164, name, password, roles=[(Role.ADMIN, None)])
-    except services.PhoneTaken as exc:
+    except Refusal as exc:
         raise click.ClickException("Số điện thoại này đã có tài khoản.") from exc
     db.session.commit()
     click.echo(f"Đã tạo quản trị viên {name} ({e164}).")

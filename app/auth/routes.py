@@ -12,6 +12,7 @@ from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm, RegisterVolunteerForm
 from app.auth.loader import start_session
 from app.extensions import db, limiter
+from app.refusal import Refusal
 from app.web import redirect_after_write, render, safe_local_path
 
 
@@ -119,7 +120,7 @@ def register():
                 password=form.password.data, birth_year=form.birth_year.data,
                 kind=form.kind.data, organisation=form.organisation.data)
             db.session.commit()
-        except (services.PhoneTaken, IntegrityError):
+        except (Refusal, IntegrityError):
             db.session.rollback()
             form.phone.errors.append(_("Số điện thoại này đã có tài khoản. Hãy đăng nhập."))
         else:

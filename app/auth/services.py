@@ -11,11 +11,8 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import Membership, Role, User, VolunteerProfile
 from app.models.volunteers import VolunteerKind
+from app.refusal import Refusal
 from app.text import clean_name
-
-
-class PhoneTaken(Exception):
-    pass
 
 
 def user_by_phone(phone_e164: str) -> User | None:
@@ -38,7 +35,7 @@ def authenticate(phone_e164: str, password: str) -> User | None:
 
 def create_user(phone_e164: str, full_name: str, password: str, roles=()) -> User:
     if user_by_phone(phone_e164):
-        raise PhoneTaken(phone_e164)
+        raise Refusal(field="phone", reason="phone_taken")
     user = User(phone=phone_e164, full_name=clean_name(full_name),
                 password_hash=hash_password(password))
     for role, scope in roles:

@@ -16,6 +16,7 @@ from app.matching import bp, services
 from app.matching.forms import ActionForm, AssignForm, HandBackForm
 from app.models import Place, RequestStatus
 from app.permissions import deny, is_manager, is_volunteer, role_required
+from app.refusal import Refusal
 from app.privacy import can_see_personal_data, prefetch_assignments, resident_label
 from app.timeslots import describe
 from app.web import is_fragment_request, redirect_after_write, render
@@ -88,9 +89,9 @@ def accept(request_id: int):
     services.get_request_in_reach_for(current_user, request_id)
     try:
         if profile is None:
-            raise services.Refused("verified")
+            raise Refusal(reason="verified")
         taken = services.accept_request(profile, request_id)
-    except services.Refused as exc:
+    except Refusal as exc:
         db.session.rollback()
         message = services.refusal_message(exc.reason)
         if is_fragment_request():
@@ -131,7 +132,7 @@ def hand_back(request_id: int):
     if form.validate_on_submit():
         try:
             services.hand_back(current_user.volunteer_profile, request_id, form.reason.data)
-        except services.Refused as exc:
+        except Refusal as exc:
             db.session.rollback()
             form.reason.errors = [*form.reason.errors, services.refusal_message(exc.reason)]
         else:
@@ -173,7 +174,7 @@ def assign(request_id: int):
                             message=_("Vui lòng chọn một tình nguyện viên."))
     try:
         taken = services.assign_request(current_user, request_id, form.volunteer_id.data)
-    except services.Refused as exc:
+    except Refusal as exc:
         db.session.rollback()
         message = services.refusal_message(exc.reason, yourself=False)
         if is_fragment_request():

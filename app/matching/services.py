@@ -28,6 +28,7 @@ from app.models.requests import request_topic
 from app.models.sessions import session_topic
 from app.models.volunteers import volunteer_topic
 from app.notify.outbox import notify
+from app.refusal import Refusal
 from app.permissions import load
 from app.requests import lifecycle
 from app.volunteers.services import lock_volunteers, weekly_load
@@ -37,15 +38,6 @@ FEED_LIMIT = 50
 
 
 OPTIONS_PER_ROW = 6
-
-
-class Refused(Exception):
-    """A request could not be taken or given back; `reason` is a rule name or one of
-    "taken", "not_found", "not_held", "scheduled"."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def refusal_message(reason: str, *, yourself: bool = True) -> str:
@@ -303,7 +295,7 @@ def _fitting_requests(profile: VolunteerProfile, facts: VolunteerFacts) -> list[
 
 # --- taking a request ---------------------------------------------------------------------
 def accept_request(profile: VolunteerProfile, request_id: int) -> HelpRequest:
-    """The volunteer takes an open request in one tap. Raises `Refused`."""
+    """The volunteer takes an open request in one tap. Raises `Refusal`."""
     return take_request(request_id, profile.id, by=profile.user)
 
 
@@ -313,7 +305,7 @@ def assign_request(by: User, request_id: int, volunteer_id: int) -> HelpRequest:
 
 
 def take_request(request_id: int, volunteer_id: int, *, by: User) -> HelpRequest:
-    """Give an open request to a volunteer, or raise `Refused` with the reason.
+    """Give an open request to a volunteer, or raise `Refusal` with the reason.
 
     A volunteer under 18 takes a home visit only together with the adult volunteer a leader
     paired them with (`VolunteerProfile.adult_partner_id`): that adult is recorded on the
@@ -322,24 +314,24 @@ def take_request(request_id: int, volunteer_id: int, *, by: User) -> HelpRequest
     help_request = db.session.get(HelpRequest, request_id)
     profile = db.session.get(VolunteerProfile, volunteer_id)
     if help_request is None or profile is None:
-        raise Refused("not_found")
+        raise Refusal(reason="not_found")
     today = today_local()
     partner_id = (profile.adult_partner_id
                   if help_request.place == Place.HOME and profile.is_minor(today) else None)
     locked = lock_volunteers([volunteer_id] + ([partner_id] if partner_id else []))
     profile = locked[volunteer_id]
     if partner_id and profile.adult_partner_id != partner_id:
-        raise Refused("home")  # the pairing changed while we were deciding
+        raise Refusal(reason="home")  # the pairing changed while we were deciding
     db.session.refresh(help_request)
     if help_request.status != RequestStatus.OPEN or help_request.volunteer_id is not None:
-        raise Refused("taken")
+        raise Refusal(reason="taken")
     request = facts_of(help_request, [t.id for t in help_request.topics],
                        help_request.group.ward_id)
     failure = Assessment([request], volunteer_facts([profile], today=today)).first_failure(0, 0)
     if failure:
-        raise Refused(failure)
+        raise Refusal(reason=failure)
     if not assign_and_announce(help_request, profile.id, partner_id, by):
-        raise Refused("taken")
+        raise Refusal(reason="taken")
     return help_request
 
 
@@ -379,14 +371,14 @@ def hand_back(profile: VolunteerProfile, request_id: int, reason: str) -> HelpRe
     """The volunteer gives an accepted request back to the queue; the leaders are told."""
     help_request = db.session.get(HelpRequest, request_id)
     if help_request is None:
-        raise Refused("not_found")
+        raise Refusal(reason="not_found")
     lock_volunteers([profile.id])
     if not lifecycle.release(request_id, profile.id):
         db.session.refresh(help_request)
         if (help_request.volunteer_id == profile.id
                 and help_request.status == RequestStatus.SCHEDULED):
-            raise Refused("scheduled")
-        raise Refused("not_held")
+            raise Refusal(reason="scheduled")
+        raise Refusal(reason="not_held")
     reason = reason.strip()
     db.session.add(HandBack(request_id=request_id, volunteer_id=profile.id, reason=reason))
     db.session.refresh(help_request)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.clock import utcnow
 from app.extensions import db
 from app.models import NotificationPreference, NotifyChannel, OutboxMessage, OutboxStatus
 from app.notify.channels import is_usable
+from app.refusal import Refusal
 from app.text import given_name
 
 SMS, ZALO, EMAIL, IN_APP = (c.value for c in (NotifyChannel.SMS, NotifyChannel.ZALO,
@@ -104,23 +106,19 @@ def channel_plan(recipient: Recipient, preference: NotificationPreference) -> li
     return [c for c in order if recipient.address_for(c) and (c == IN_APP or is_usable(c))]
 
 
-class PreferenceError(ValueError):
-    """A choice that cannot work (e-mail without an address, a channel not offered)."""
-
-
 def set_preferences(*, user=None, resident=None, channel: str, opted_out: bool,
                     daily_digest: bool = False, by=None) -> NotificationPreference:
     """Record how a person wants to be told. Turning the digest off releases held messages."""
     allowed = RESIDENT_CHANNELS if resident is not None else USER_CHANNELS
     if channel not in allowed:
-        raise PreferenceError("channel")
+        raise Refusal(_("Cách nhận tin này chưa dùng được."), field="channel", reason="channel")
     if resident is not None:
         daily_digest = False
         key = NotificationPreference.resident_id == resident.id
     else:
         key = NotificationPreference.user_id == user.id
         if channel == EMAIL and not user.email:
-            raise PreferenceError("email")
+            raise Refusal(_("Hãy nhập địa chỉ thư điện tử để nhận tin qua thư."), field="email", reason="email")
     preference = db.session.scalar(select(NotificationPreference).where(key).with_for_update())
     if preference is None:
         preference = NotificationPreference(user_id=getattr(user, "id", None),

@@ -12,9 +12,10 @@ from app.models import NotifyChannel, Resident
 from app.notify import bp, services
 from app.notify.delivery import deliver_due
 from app.notify.forms import PreferencesForm, ResidentPreferencesForm
-from app.notify.preferences import PreferenceError, preference_for, set_preferences
+from app.notify.preferences import preference_for, set_preferences
 from app.permissions import is_admin, is_manager, load, role_required
 from app.privacy import resident_label
+from app.refusal import Refusal
 from app.web import redirect_after_write, render
 
 
@@ -63,9 +64,9 @@ def preferences():
             set_preferences(user=current_user, channel=form.channel.data,
                             opted_out=form.opted_out.data, daily_digest=form.daily_digest.data,
                             by=current_user)
-        except PreferenceError:
+        except Refusal as exc:
             db.session.rollback()
-            form.channel.errors.append(_("Cách nhận tin này chưa dùng được."))
+            getattr(form, exc.field).errors.append(exc.message)
         else:
             db.session.commit()
             flash(_("Đã lưu cách nhận thông báo của bạn."), "success")

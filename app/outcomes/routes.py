@@ -9,6 +9,7 @@ from app.audit import audit
 from app.clock import utcnow
 from app.extensions import db
 from app.models import SessionStatus
+from app.refusal import Refusal
 from app.outcomes import bp
 from app.outcomes import forms as f
 from app.outcomes import services as s
@@ -72,9 +73,9 @@ def log(session_id: int):
         try:
             follow_ups = s.log_outcomes(current_user, session, entries, hours)
             db.session.commit()
-        except s.OutcomeError as exc:
+        except Refusal as exc:
             db.session.rollback()
-            error = str(exc)
+            error = exc.message
         else:
             message = _("Đã lưu kết quả buổi học.")
             if follow_ups:
@@ -116,9 +117,9 @@ def correct(outcome_id: int):
             opened = s.correct_outcome(current_user, outcome, _entry(form, "x_"),
                                        form.reason.data)
             db.session.commit()
-        except s.OutcomeError as exc:
+        except Refusal as exc:
             db.session.rollback()
-            error = str(exc)
+            error = exc.message
         else:
             message = _("Đã sửa kết quả. Bản cũ vẫn được lưu trong lịch sử.")
             if opened is not None:

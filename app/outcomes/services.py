@@ -25,14 +25,11 @@ from app.models import (ConsentMethod, Enrollment, EnrollmentStatus, Group, Help
 from app.models.outcomes import outcome_skill
 from app.notify.outbox import notify
 from app.permissions import load
+from app.refusal import Refusal
 from app.privacy import can_see_personal_data
 from app.text import fold
 from app.timeslots import ALL
 
-
-
-class OutcomeError(Exception):
-    """A rule refused the change; the message is for the person."""
 
 
 # --- loaders: one per object -------------------------------------------------------------------
@@ -170,14 +167,14 @@ def log_outcomes(user, session: Session, entries: list[AttendeeEntry],
     """
     now = now or utcnow()
     if session.status == SessionStatus.CANCELLED:
-        raise OutcomeError(_("Buổi này đã bị hủy nên không ghi kết quả."))
+        raise Refusal(_("Buổi này đã bị hủy nên không ghi kết quả."))
     if session.starts_at > now:
-        raise OutcomeError(_("Buổi này chưa diễn ra. Hãy ghi kết quả sau buổi học."))
+        raise Refusal(_("Buổi này chưa diễn ra. Hãy ghi kết quả sau buổi học."))
     done = db.session.execute(
         update(Session).where(Session.id == session.id, Session.status.in_(SessionStatus.ACTIVE))
         .values(status=SessionStatus.DONE).execution_options(synchronize_session=False))
     if done.rowcount != 1:
-        raise OutcomeError(_("Buổi này đã được ghi kết quả rồi. Nếu cần sửa, hãy báo tổ trưởng."))
+        raise Refusal(_("Buổi này đã được ghi kết quả rồi. Nếu cần sửa, hãy báo tổ trưởng."))
     db.session.refresh(session)
 
     seats = {e.id: e for e in attendees(session)}
@@ -186,7 +183,7 @@ def log_outcomes(user, session: Session, entries: list[AttendeeEntry],
     for entry in entries:
         enrollment = seats.get(entry.enrollment_id)
         if enrollment is None:
-            raise OutcomeError(_("Có người không thuộc buổi này. Vui lòng tải lại trang."))
+            raise Refusal(_("Có người không thuộc buổi này. Vui lòng tải lại trang."))
         # Attendance may already have been entered (a sign-in sheet): complete that outcome.
         outcome = enrollment.outcome
         fresh = outcome is None
@@ -215,10 +212,10 @@ def log_outcomes(user, session: Session, entries: list[AttendeeEntry],
 
 def _apply(outcome: Outcome, entry: AttendeeEntry, allowed: dict[int, Skill]) -> None:
     if not entry.attended and entry.skill_ids:
-        raise OutcomeError(_("Người không đến thì không đánh dấu kỹ năng."))
+        raise Refusal(_("Người không đến thì không đánh dấu kỹ năng."))
     unknown = set(entry.skill_ids) - set(allowed)
     if unknown:
-        raise OutcomeError(_("Có kỹ năng không thuộc chủ đề của buổi này."))
+        raise Refusal(_("Có kỹ năng không thuộc chủ đề của buổi này."))
     outcome.attended = entry.attended
     outcome.skills = [allowed[i] for i in sorted(entry.skill_ids)]
     outcome.confidence = entry.confidence if entry.attended else None

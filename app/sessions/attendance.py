@@ -18,7 +18,8 @@ from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, NoShow, NoShowStatus, Outcome, Resident,
                         Session, SessionStatus, User, VolunteerProfile)
 from app.permissions import load
-from app.sessions.checks import SchedulingError, lock_session
+from app.refusal import Refusal
+from app.sessions.checks import lock_session
 from app.sessions.seats import enroll, find_or_create_walk_in
 
 
@@ -74,16 +75,16 @@ def record_sign_in(actor: User, session: Session, *, present_seat_ids: set[int],
     capacity). Absences become no-shows; the session is marked as having taken place."""
     locked = lock_session(session.id)
     if locked.status not in SessionStatus.BOOKED:
-        raise SchedulingError(_("Buổi này đã hủy."))
+        raise Refusal(_("Buổi này đã hủy."))
     if locked.starts_at > utcnow():
-        raise SchedulingError(_("Buổi này chưa bắt đầu; hãy điểm danh sau khi buổi diễn ra."))
+        raise Refusal(_("Buổi này chưa bắt đầu; hãy điểm danh sau khi buổi diễn ra."))
     walked_in: set[int] = set()
     for walk_in in walk_ins:
         resident = find_or_create_walk_in(actor, locked.group, walk_in.full_name,
                                           walk_in.phone_e164)
         seat = enroll(locked, resident, after_the_fact=True)
         if seat.status != EnrollmentStatus.ENROLLED:
-            raise SchedulingError({"walk_ins": [_(
+            raise Refusal(field="walk_ins", errors={"walk_ins": [_(
                 "Lớp đã đủ %(n)d chỗ nên không thêm được %(name)s. Hãy tăng sức chứa của lớp "
                 "trước nếu phòng còn chỗ.", n=locked.capacity, name=walk_in.full_name)]})
         walked_in.add(seat.id)
@@ -151,7 +152,7 @@ def get_no_show_for(user: User, no_show_id: int, need: str = "view") -> NoShow:
 def contest_no_show(no_show: NoShow, text: str) -> None:
     """The person says the record is wrong; a leader will read why."""
     if no_show.status not in (NoShowStatus.RECORDED,):
-        raise SchedulingError(_("Ghi nhận này đã được khiếu nại hoặc đã được xem xét."))
+        raise Refusal(_("Ghi nhận này đã được khiếu nại hoặc đã được xem xét."))
     no_show.status = NoShowStatus.CONTESTED
     no_show.contest_text = text.strip()[:1000]
     no_show.contested_at = utcnow()
@@ -162,7 +163,7 @@ def resolve_no_show(actor: User, no_show: NoShow, decision: str, note: str | Non
     """A leader keeps ("uphold") or corrects ("withdraw") a no-show; when the person did in
     fact come, their attendance is corrected too."""
     if decision not in ("uphold", "withdraw"):
-        raise SchedulingError(_("Vui lòng chọn giữ hoặc hủy ghi nhận."))
+        raise Refusal(_("Vui lòng chọn giữ hoặc hủy ghi nhận."))
     no_show.status = NoShowStatus.UPHELD if decision == "uphold" else NoShowStatus.WITHDRAWN
     no_show.resolved_at, no_show.resolved_by_id = utcnow(), actor.id
     no_show.resolution_note = (note or "").strip()[:300] or None

@@ -14,7 +14,7 @@ from app.models import EnrollmentStatus, NoShow, Outcome, SessionKind, SessionSt
 from app.permissions import is_manager, role_required
 from app.privacy import resident_label
 from app.sessions import attendance, bp, services
-from app.sessions.checks import SchedulingError
+from app.refusal import Refusal
 from app.sessions.forms import ContestForm, ResolveForm, SignInForm, safe_int
 from app.sessions.routes import attach_errors
 from app.web import redirect_after_write, render
@@ -67,7 +67,7 @@ def sign_in(session_id: int):
                                            request.form.getlist("present_volunteer")},
                     walk_ins=walk_ins)
                 db.session.commit()
-            except SchedulingError as exc:
+            except Refusal as exc:
                 db.session.rollback()
                 general = attach_errors(form, exc.errors)
             else:
@@ -128,7 +128,7 @@ def contest_no_show(no_show_id: int):
         try:
             attendance.contest_no_show(no_show, form.text.data)
             db.session.commit()
-        except SchedulingError as exc:
+        except Refusal as exc:
             flash(exc.message, "warning")
         else:
             flash(_("Đã gửi khiếu nại. Tổ trưởng sẽ xem xét."), "success")

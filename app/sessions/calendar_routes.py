@@ -14,7 +14,7 @@ from app.extensions import db, limiter
 from app.models import NoShow, NoShowStatus, ReplyAnswer
 from app.permissions import is_manager, is_volunteer, role_required
 from app.sessions import attendance, bp, calendars, reminders, tracking
-from app.sessions.checks import SchedulingError
+from app.refusal import Refusal
 from app.sessions.forms import ContestForm, ReasonForm, safe_int
 from app.web import is_fragment_request, redirect_after_write, render
 
@@ -209,6 +209,6 @@ def track_contest(no_show_id: int):
     try:
         attendance.contest_no_show(no_show, form.text.data)
         db.session.commit()
-    except SchedulingError as exc:
+    except Refusal as exc:
         return _tracking_response(help_request, exc.message, "info")
     return _tracking_response(help_request, _("Đã gửi khiếu nại. Tổ trưởng sẽ xem xét."))

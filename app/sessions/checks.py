@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.clock import local_to_utc, to_local, utcnow
 from app.extensions import db
+from app.refusal import Refusal
 from app.models import (Enrollment, EnrollmentStatus, HelpRequest, Session, SessionKind,
                         SessionStatus, SessionVolunteer)
 from app.models.sessions import room_key
@@ -21,21 +22,6 @@ from app.timeslots import slot_of_local
 MAX_DURATION = timedelta(hours=4)
 MAX_AHEAD = timedelta(days=366)
 MAX_WEEKS = 12
-
-
-# --- errors ----------------------------------------------------------------------
-class SchedulingError(Exception):
-    """A rule refused the change; `errors` maps form fields to Vietnamese messages."""
-
-    def __init__(self, errors: dict[str, list[str]] | str):
-        if isinstance(errors, str):
-            errors = {"_": [errors]}
-        self.errors = errors
-        super().__init__("; ".join(m for ms in errors.values() for m in ms))
-
-    @property
-    def message(self) -> str:
-        return str(self)
 
 
 @dataclass
@@ -64,7 +50,7 @@ class Checks:
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise SchedulingError(self.errors)
+            raise Refusal(errors=self.errors)
 
 
 def place_key(ward_id: int, name: str | None) -> str | None:

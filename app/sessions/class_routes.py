@@ -15,7 +15,8 @@ from app.permissions import deny, is_manager, role_required
 from app.privacy import resident_label
 from app.sessions import bp, classes, services, words
 from app.sessions import seats as seating  # `seats` names a page's list of seats here
-from app.sessions.checks import Checks, SchedulingError
+from app.refusal import Refusal
+from app.sessions.checks import Checks
 from app.sessions.forms import ClassForm, WalkInForm, safe_int
 from app.sessions.routes import attach_errors, check_response, place_of, when_of
 from app.web import is_fragment_request, redirect_after_write, render
@@ -118,7 +119,7 @@ def _class_page(session=None):
             else:
                 changed = classes.create_class(current_user, plan)
             db.session.commit()
-        except SchedulingError as exc:
+        except Refusal as exc:
             db.session.rollback()
             general = attach_errors(form, exc.errors)
         else:
@@ -200,7 +201,7 @@ def fill(session_id: int):
                                                 walk_in_form.full_name.data.strip(),
                                                 getattr(walk_in_form.phone, "e164", None))
                     db.session.commit()
-                except SchedulingError as exc:
+                except Refusal as exc:
                     db.session.rollback()
                     attach_errors(walk_in_form, {"full_name": [m for ms in exc.errors.values()
                                                          for m in ms]})

@@ -16,7 +16,8 @@ from app.models import (EnrollmentStatus, Group, Place, Resident, Session, Sessi
                         SessionStatus, SessionVolunteer, Topic, User, VolunteerArea, VolunteerProfile,
                         VolunteerRole, Ward)
 from app.notify.outbox import notify
-from app.sessions.checks import (Checks, SchedulingError, lock_rows, lock_session, check_times,
+from app.refusal import Refusal
+from app.sessions.checks import (Checks, lock_rows, lock_session, check_times,
                                  find_conflicts, place_key)
 from app.sessions.seats import reset_replies, promote_waiting, seats_taken
 from app.sessions.words import message_context, place_name_for, series_of, volunteer_words
@@ -203,13 +204,13 @@ def update_class(actor: User, session: Session, plan: ClassPlan, scope: str = "o
     whole if any occurrence would conflict; people whose time or place changed are told.
     """
     if session.kind != SessionKind.CLASS:
-        raise SchedulingError(_("Đây không phải lớp học."))
+        raise Refusal(_("Đây không phải lớp học."))
     _lock_for_class(plan)
     members = series_of(session) if scope == "series" else [session]
     for member in members:
         lock_session(member.id)
     if session.status not in SessionStatus.ACTIVE:
-        raise SchedulingError(_("Lớp này đã hủy hoặc đã diễn ra, không sửa được."))
+        raise Refusal(_("Lớp này đã hủy hoặc đã diễn ra, không sửa được."))
     lock_rows(Resident, [seat.resident_id for m in members for seat in m.enrollments])
     targets = edit_targets(session, plan, members)
     checks = check_class(plan, targets=targets, viewer=actor)

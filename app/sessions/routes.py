@@ -15,7 +15,8 @@ from app.models import (EnrollmentStatus, Place, ReplyAnswer, RequestStatus, Ses
 from app.privacy import can_see_personal_data, resident_label
 from app.sessions import bp, reminders, services, words
 from app.sessions import seats as seating  # `seats` names a page's list of seats here
-from app.sessions.checks import Checks, SchedulingError, combine_local
+from app.refusal import Refusal
+from app.sessions.checks import Checks, combine_local
 from app.sessions.forms import CancelForm, ProposalForm, ReasonForm, RescheduleForm, safe_int
 from app.timeslots import describe
 from app.text import given_name
@@ -126,7 +127,7 @@ def propose():
             session = services.propose_session(current_user, help_request, starts, ends,
                                                Place(form.place.data), form.place_name.data)
             db.session.commit()
-        except SchedulingError as exc:
+        except Refusal as exc:
             db.session.rollback()
             general = attach_errors(form, exc.errors)
         else:
@@ -171,7 +172,7 @@ def confirm(session_id: int):
     try:
         changed = services.confirm_session(session, by=current_user, via="leader")
         db.session.commit()
-    except SchedulingError as exc:
+    except Refusal as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
@@ -213,7 +214,7 @@ def reschedule(session_id: int):
                                         Place(form.place.data), form.place_name.data,
                                         form.reason.data.strip())
             db.session.commit()
-        except SchedulingError as exc:
+        except Refusal as exc:
             db.session.rollback()
             general = attach_errors(form, exc.errors)
         else:

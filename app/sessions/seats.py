@@ -14,7 +14,8 @@ from app.models import (Consent, ConsentMethod, Enrollment, EnrollmentStatus, Gr
 from app.models.requests import request_topic
 from app.notify.outbox import notify
 from app.requests import lifecycle
-from app.sessions.checks import SchedulingError, lock_rows, lock_session, find_conflicts
+from app.refusal import Refusal
+from app.sessions.checks import lock_rows, lock_session, find_conflicts
 from app.sessions.words import message_context, resident_words
 from app.text import clean_name
 
@@ -42,16 +43,16 @@ def enroll(session: Session, resident: Resident, *, request: HelpRequest | None 
     The session row is locked first (FOR UPDATE; BEGIN IMMEDIATE on SQLite), so that
     capacity + k people enrolling at the same moment get exactly `capacity` seats and
     k places on the waiting list. Enrolling someone already seated returns their seat.
-    Raises SchedulingError when the session is over or cancelled, or when the resident
+    Raises Refusal when the session is over or cancelled, or when the resident
     is already booked at that time elsewhere. `after_the_fact` lets a leader enter the
     paper sign-in sheet of a class that has ended (still within capacity).
     """
     locked = lock_session(session.id)
     if after_the_fact:
         if locked.status not in SessionStatus.BOOKED:
-            raise SchedulingError({"resident": [_("Buổi này đã hủy.")]})
+            raise Refusal(field="resident", errors={"resident": [_("Buổi này đã hủy.")]})
     elif locked.status not in SessionStatus.ACTIVE or locked.ends_at <= utcnow():
-        raise SchedulingError({"resident": [_("Buổi này đã hủy hoặc đã kết thúc.")]})
+        raise Refusal(field="resident", errors={"resident": [_("Buổi này đã hủy hoặc đã kết thúc.")]})
     lock_rows(Resident, [resident.id])
     seat = db.session.scalar(select(Enrollment).where(
         Enrollment.session_id == locked.id, Enrollment.resident_id == resident.id)
@@ -62,7 +63,7 @@ def enroll(session: Session, resident: Resident, *, request: HelpRequest | None 
         conflicts = find_conflicts(locked.starts_at, locked.ends_at, residents=[resident],
                                    exclude=[locked.id])
         if conflicts:
-            raise SchedulingError({"resident": [c.message for c in conflicts]})
+            raise Refusal(field="resident", errors={"resident": [c.message for c in conflicts]})
     status = (EnrollmentStatus.ENROLLED if seats_taken(locked) < locked.capacity
               else EnrollmentStatus.WAITING)
     if seat is None:
@@ -168,7 +169,7 @@ def invite_requests(actor: User, session: Session, request_ids: Iterable[int]) -
             continue
         try:
             seat = enroll(session, help_request.resident, request=help_request)
-        except SchedulingError as exc:
+        except Refusal as exc:
             result.skipped.append(_("%(who)s: %(why)s", who=label, why=exc.message))
             continue
         if seat.status == EnrollmentStatus.ENROLLED:
@@ -204,7 +205,7 @@ def find_or_create_walk_in(actor: User, group: Group, full_name: str,
 def add_walk_in(actor: User, session: Session, full_name: str, phone_e164: str | None) -> Enrollment:
     """A walk-in at the door takes a seat by the same rule as everyone (or waits)."""
     if session.kind != SessionKind.CLASS:
-        raise SchedulingError(_("Chỉ lớp học mới nhận người đến trực tiếp."))
+        raise Refusal(_("Chỉ lớp học mới nhận người đến trực tiếp."))
     resident = find_or_create_walk_in(actor, session.group, full_name, phone_e164)
     return enroll(session, resident)
 

@@ -25,7 +25,8 @@ from app.models import (EnrollmentStatus, HelpRequest, Place, RequestStatus, Res
 from app.notify.outbox import notify
 from app.permissions import load
 from app.requests import lifecycle
-from app.sessions.checks import (Checks, SchedulingError, lock_rows, lock_session, check_times,
+from app.refusal import Refusal
+from app.sessions.checks import (Checks, lock_rows, lock_session, check_times,
                                  find_conflicts, inside_preferred_times)
 from app.sessions.seats import reset_replies, enroll
 from app.sessions.words import message_context, place_name_for
@@ -117,17 +118,17 @@ def propose_session(actor: User, help_request: HelpRequest, starts_at: datetime,
     the request becomes 'scheduled' and the resident is told, in one transaction."""
     volunteer = help_request.volunteer
     if volunteer is None:
-        raise SchedulingError(_("Yêu cầu này chưa có tình nguyện viên nhận."))
+        raise Refusal(_("Yêu cầu này chưa có tình nguyện viên nhận."))
     companion = help_request.companion
     lock_rows(VolunteerProfile, [volunteer.id, getattr(companion, "id", None)])
     lock_rows(Resident, [help_request.resident_id])
     if active_session_of(help_request) is not None:
-        raise SchedulingError(_("Yêu cầu này đã có lịch. Hãy đổi lịch buổi đó thay vì đề xuất "
+        raise Refusal(_("Yêu cầu này đã có lịch. Hãy đổi lịch buổi đó thay vì đề xuất "
                                 "buổi mới."))
     check_proposal(help_request, starts_at, ends_at, place, viewer=actor).raise_if_any()
     if not lifecycle.schedule(help_request.id, from_states=(RequestStatus.ASSIGNED,),
                               volunteer_id=volunteer.id):
-        raise SchedulingError(_("Yêu cầu này không còn chờ xếp lịch (có thể đã bị hủy hoặc "
+        raise Refusal(_("Yêu cầu này không còn chờ xếp lịch (có thể đã bị hủy hoặc "
                                 "đổi tình nguyện viên)."))
     session = Session(
         kind=SessionKind.ONE_TO_ONE, group_id=help_request.group_id, request_id=help_request.id,
@@ -154,11 +155,11 @@ def reschedule_session(actor: User, session: Session, starts_at: datetime, ends_
                        place: Place, place_name: str | None, reason: str | None) -> Session:
     """A new time for a one-to-one session; it goes back to 'proposed' until confirmed."""
     if session.kind != SessionKind.ONE_TO_ONE:
-        raise SchedulingError(_("Hãy sửa lớp học từ trang sửa lớp."))
+        raise Refusal(_("Hãy sửa lớp học từ trang sửa lớp."))
     lock_rows(VolunteerProfile, [sv.volunteer_id for sv in session.volunteers])
     locked = lock_session(session.id)
     if locked.status not in SessionStatus.ACTIVE:
-        raise SchedulingError(_("Buổi này đã hủy hoặc đã diễn ra, không đổi lịch được."))
+        raise Refusal(_("Buổi này đã hủy hoặc đã diễn ra, không đổi lịch được."))
     lock_rows(Resident, [seat.resident_id for seat in locked.enrollments])
     help_request = locked.request
     checks = check_proposal(help_request, starts_at, ends_at, place, exclude=[locked.id],
@@ -196,7 +197,7 @@ def confirm_session(session: Session, *, by: User | None = None, via: str = "lea
         db.session.refresh(session)
         if session.status == SessionStatus.CONFIRMED:
             return False
-        raise SchedulingError(_("Buổi này đã hủy hoặc đã diễn ra."))
+        raise Refusal(_("Buổi này đã hủy hoặc đã diễn ra."))
     db.session.refresh(session)
     context = message_context(session, confirmed_via=via)
     for sv in session.volunteers:

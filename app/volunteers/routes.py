@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import (HelpRequest, RequestStatus, Session, SessionStatus, SessionVolunteer, Topic,
                         VolunteerProfile, Ward)
 from app.permissions import is_manager, is_volunteer, role_required
+from app.refusal import Refusal
 from app.text import fold
 from app.timeslots import DAY_NAMES, describe
 from app.volunteers import bp, services
@@ -89,9 +90,9 @@ def profile():
                 paused_until=form.paused_until.data,
                 guardian_consent_by=form.guardian_consent_by.data,
                 guardian_consent_on=form.guardian_consent_on.data)
-        except services.ProfileError as exc:
+        except Refusal as exc:
             db.session.rollback()
-            form.birth_year.errors = [*form.birth_year.errors, _error_message(str(exc))]
+            form.birth_year.errors = [*form.birth_year.errors, _error_message(exc.reason)]
         else:
             db.session.commit()
             if not saved.is_verified and saved.revoked_at is None:
@@ -210,9 +211,9 @@ def verify(volunteer_id: int):
             services.verify_volunteer(profile, current_user,
                                       guardian_consent_by=form.guardian_consent_by.data,
                                       guardian_consent_on=form.guardian_consent_on.data)
-        except services.ProfileError as exc:
+        except Refusal as exc:
             db.session.rollback()
-            form.seen_id.errors = [*form.seen_id.errors, _error_message(str(exc))]
+            form.seen_id.errors = [*form.seen_id.errors, _error_message(exc.reason)]
         else:
             db.session.commit()
             flash(_("Đã xác minh %(name)s. Bạn ấy có thể nhận yêu cầu từ bây giờ.",
@@ -230,9 +231,9 @@ def revoke(volunteer_id: int):
     if form.validate_on_submit():
         try:
             result = services.revoke_verification(profile, current_user, form.reason.data)
-        except services.ProfileError as exc:
+        except Refusal as exc:
             db.session.rollback()
-            form.reason.errors = [*form.reason.errors, _error_message(str(exc))]
+            form.reason.errors = [*form.reason.errors, _error_message(exc.reason)]
         else:
             db.session.commit()
             flash(_("Đã thu hồi xác minh của %(name)s: %(sessions)d buổi sắp tới cần người "
@@ -253,9 +254,9 @@ def partner(volunteer_id: int):
         chosen = db.session.get(VolunteerProfile, form.partner.data) if form.partner.data else None
         try:
             services.set_adult_partner(profile, chosen, current_user)
-        except services.ProfileError as exc:
+        except Refusal as exc:
             db.session.rollback()
-            form.partner.errors = [*form.partner.errors, _error_message(str(exc))]
+            form.partner.errors = [*form.partner.errors, _error_message(exc.reason)]
         else:
             db.session.commit()
             flash(_("Đã ghép cặp với %(name)s.", name=chosen.user.full_name) if chosen

@@ -15,14 +15,11 @@ from app.extensions import db
 from app.models import (HelpRequest, RequestStatus, Session, SessionStatus, SessionVolunteer,
                         Topic, User, VolunteerArea, VolunteerKind, VolunteerProfile)
 from app.notify.outbox import notify
+from app.refusal import Refusal
 from app.permissions import load
 from app.requests import lifecycle
 
 # Requests a volunteer holds: accepted (waiting for a time) or with a session set.
-
-
-class ProfileError(ValueError):
-    """A rule refused the change; `str(exc)` is a key the view turns into a message."""
 
 
 # --- weekly load ---------------------------------------------------------------------------
@@ -163,7 +160,7 @@ def save_profile(user: User, *, kind: str, organisation: str | None, birth_year:
     profile = user.volunteer_profile
     if profile is None:
         if birth_year is None:
-            raise ProfileError("birth_year_required")
+            raise Refusal(reason="birth_year_required")
         profile = VolunteerProfile(user_id=user.id, kind=VolunteerKind(kind),
                                    birth_year=birth_year)
         db.session.add(profile)
@@ -206,15 +203,15 @@ def verify_volunteer(profile: VolunteerProfile, by: User, *,
     verifier can record it here. Verifying again after a revocation reinstates them.
     """
     if not manages_volunteer(by, profile):
-        raise ProfileError("not_in_scope")
+        raise Refusal(reason="not_in_scope")
     profile = lock_volunteers([profile.id])[profile.id]
     if guardian_consent_by:
         profile.guardian_consent_by = guardian_consent_by.strip()
         profile.guardian_consent_on = guardian_consent_on or today_local()
     if profile.is_minor(today_local()) and not profile.has_guardian_consent:
-        raise ProfileError("consent_required")
+        raise Refusal(reason="consent_required")
     if not profile.areas:
-        raise ProfileError("no_areas")
+        raise Refusal(reason="no_areas")
     profile.verified_at = utcnow()
     profile.verified_by_id = by.id
     profile.revoked_at = None
@@ -245,7 +242,7 @@ def revoke_verification(profile: VolunteerProfile, by: User, reason: str) -> Rev
     - minors they were paired with lose the pairing.
     """
     if not manages_volunteer(by, profile):
-        raise ProfileError("not_in_scope")
+        raise Refusal(reason="not_in_scope")
     profile = lock_volunteers([profile.id])[profile.id]
     now = utcnow()
     profile.revoked_at = now
@@ -321,16 +318,16 @@ def set_adult_partner(minor: VolunteerProfile, partner: VolunteerProfile | None,
                       by: User) -> VolunteerProfile:
     """Pair a volunteer under 18 with the adult who goes along on home visits."""
     if not manages_volunteer(by, minor):
-        raise ProfileError("not_in_scope")
+        raise Refusal(reason="not_in_scope")
     if partner is None:
         minor.adult_partner_id = None
         return minor
     today = today_local()
     if not minor.is_minor(today):
-        raise ProfileError("not_minor")
+        raise Refusal(reason="not_minor")
     if partner.id == minor.id or partner.is_minor(today) or not partner.is_verified:
-        raise ProfileError("partner_not_adult")
+        raise Refusal(reason="partner_not_adult")
     if not manages_volunteer(by, partner):
-        raise ProfileError("not_in_scope")
+        raise Refusal(reason="not_in_scope")
     minor.adult_partner_id = partner.id
     return minor
