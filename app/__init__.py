@@ -73,6 +73,7 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
 
     for name in BLUEPRINTS:
         module = importlib.import_module(f"app.{name}")
+        module.load_views()
         app.register_blueprint(module.bp)
 
     from app import templating

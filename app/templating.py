@@ -32,9 +32,8 @@ def init_app(app: Flask) -> None:
     from app.labels import label
     from app.matching import routes as matching
     from app.navigation import navigation_for
-    from app.outcomes import routes as outcomes
     from app.phone import display_phone, mask_phone
-    from app.sessions import calendar_routes as session_calendar
+    from app.requests import services as requests
     from app.sessions import routes as sessions
     from app.volunteers import routes as volunteers
 
@@ -43,6 +42,9 @@ def init_app(app: Flask) -> None:
         datetime_vn=i18n.fmt_datetime, date_vn=i18n.fmt_date, short_date=i18n.fmt_short_date,
         time_vn=i18n.fmt_time, phone=display_phone, mask_phone=mask_phone,
         number_vn=coverage.number_vn, percent_vn=coverage.percent_vn,
+        # requests
+        tracking_code=requests.format_code, place_words=requests.place_words,
+        waited=requests.waited_words, waited_long=requests.waited_long,
     )
     app.jinja_env.globals.update({name: _macro(app, name) for name in MACRO_GLOBALS})
     app.jinja_env.globals.update(
@@ -51,9 +53,6 @@ def init_app(app: Flask) -> None:
         session_when=sessions.session_when, session_where=sessions.session_where,
         session_time_range=sessions.session_time_range,
         session_first_name=sessions.session_first_name,
-        session_tracking_for=session_calendar.session_tracking_for,
-        # outcomes
-        resident_progress=outcomes.resident_progress,
         # coverage
         figure_url=coverage.figure_url, resident_name=coverage.resident_name,
         yes_no=coverage.yes_no,

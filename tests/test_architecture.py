@@ -115,9 +115,14 @@ def _module_name(path: Path) -> str:
 
 def import_graph() -> dict[str, set[str]]:
     """Module → the app modules it imports at its top level (imports inside functions, the
-    deliberate late ones, are left out). A package's __init__ registering its own routes
-    with the blueprint is not an edge: that is how a blueprint is put together."""
+    deliberate late ones, are left out), and the packages it lies in: importing
+    app.sessions.tracking runs app/sessions/__init__.py first. A blueprint's __init__ imports
+    its views only in load_views(), which create_app calls."""
     names = {_module_name(path) for path, _tree in _modules()}
+    # A package that gathers its own modules (app.models) is not in a circle with them; a
+    # blueprint's package is, if it imports its views at the top.
+    aggregates = {name for name in names if name.count(".") == 1} - {
+        f"app.{blueprint}" for blueprint in BLUEPRINTS}
     graph: dict[str, set[str]] = {}
     for path, tree in _modules():
         module = _module_name(path)
@@ -131,8 +136,10 @@ def import_graph() -> dict[str, set[str]]:
                            else node.module for alias in node.names]
             for target in targets:
                 if target in names and target != module and not (
-                        path.name == "__init__.py" and target.startswith(module + ".")):
+                        module in aggregates and target.startswith(module + ".")):
                     edges.add(target)
+        parts = module.split(".")
+        edges |= {".".join(parts[:n]) for n in range(2, len(parts))} & names
         graph[module] = edges
     return graph
 
@@ -209,3 +216,22 @@ def test_every_refusal_is_a_refusal():
         and any(getattr(base, "id", getattr(base, "attr", "")).endswith(("Error", "Exception"))
                 for base in node.bases))
     assert invented == []
+
+
+TEMPLATES_DIR = APP_DIR.parent / "templates"
+
+
+def test_views_pass_data_and_templates_do_not_query():
+    """No view hands a services module to a template, and no template calls one: what a
+    page shows is computed by its view (or a filter of app.templating)."""
+    handed = sorted(
+        f"{path.relative_to(APP_DIR.parent)}:{node.lineno}"
+        for path, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.keyword) and node.arg == "services")
+    called = sorted(
+        f"{path.relative_to(APP_DIR.parent)}"
+        for path in TEMPLATES_DIR.rglob("*.html")
+        if "services." in path.read_text(encoding="utf-8")
+        or "db.session" in path.read_text(encoding="utf-8"))
+    assert handed == [] and called == []

@@ -10,7 +10,7 @@ from app.clock import to_local, today_local, utcnow
 from app.coverage import services as coverage
 from app.coverage import areas
 from app.models import AuditEvent, RequestStatus, Resident
-from app.outcomes import services
+from app.outcomes.progress import resident_progress
 from tests.conftest import csrf_token_from
 from tests.coverage_helpers import attended, past_session
 from tests.outcomes_helpers import class_scene
@@ -36,7 +36,7 @@ def _progress_scene(make):
 
 def test_skills_are_shown_over_time_per_topic_until_every_core_topic_is_done(make, db):
     scene = _progress_scene(make)
-    progress = services.resident_progress(scene.binh)
+    progress = resident_progress(scene.binh)
     phone, bank = progress.core
     assert (phone.topic.id, phone.done, phone.completed) == (scene.phone.id, 2, True)
     assert [sp.achieved_on for sp in phone.skills] == [
@@ -50,16 +50,17 @@ def test_skills_are_shown_over_time_per_topic_until_every_core_topic_is_done(mak
     later = past_session(make, scene.group, utcnow() - timedelta(days=1), topics=[scene.bank])
     attended(make, scene.binh, later, [scene.bank.skills[0]])
     make.commit()
-    progress = services.resident_progress(scene.binh)
+    progress = resident_progress(scene.binh)
     assert progress.basic_skills
     assert progress.basic_skills_on == to_local(later.starts_at).date()
     assert scene.extra.id not in {t.topic.id for t in progress.topics}  # nothing learned there
 
 
-def test_the_progress_fragment_needs_only_the_resident(app, make):
+def test_the_progress_fragment_shows_the_progress_its_page_passes(app, make):
     scene = _progress_scene(make)
     with app.test_request_context("/"):
-        html = render_template("outcomes/_progress.html", resident=scene.binh)
+        html = render_template("outcomes/_progress.html", resident=scene.binh,
+                               progress=resident_progress(scene.binh))
     assert "Chưa đủ kỹ năng số cơ bản" in html
     assert "đã hoàn thành 1/2 chủ đề cơ bản" in html
     assert "Kết nối wifi" in html and "Buổi hai" in html

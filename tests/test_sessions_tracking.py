@@ -6,6 +6,7 @@ from flask import render_template
 
 from app.models import (Enrollment, Gender, Place, RequestStatus, Session, SessionKind,
                         SessionStatus)
+from app.sessions.tracking import tracking_sessions
 from tests.conftest import csrf_token_from
 from tests.sessions_helpers import at, booked, messages, next_local_day
 
@@ -37,7 +38,8 @@ def track(client, *request_ids):
 
 def test_the_tracking_partial_shows_the_session_and_who_verified_the_volunteer(app, scene):
     with app.test_request_context():
-        html = render_template("sessions/_tracking_actions.html", help_request=scene.request)
+        html = render_template("sessions/_tracking_actions.html", help_request=scene.request,
+                               tracked_sessions=tracking_sessions(scene.request))
     assert f"Thứ Bảy, {scene.saturday.day}/{scene.saturday.month}/{scene.saturday.year}, 9:00–10:30" in html
     assert "Minh" in html and "Trần Văn Minh" not in html
     assert "đã được Lê Văn Tổ xác minh" in html

@@ -127,6 +127,35 @@ def required_core_topic_ids():
         exists().where(Skill.topic_id == Topic.id))
 
 
+def _of_residents(stmt, groups, residents):
+    """`stmt` (which has Enrollment) cut to the residents named and to the area's residents;
+    the resident's row is joined only when an area is given."""
+    if residents is not None:
+        stmt = stmt.where(Enrollment.resident_id.in_(residents))
+    if groups is not None:
+        stmt = stmt.join(Resident, Resident.id == Enrollment.resident_id).where(
+            Resident.group_id.in_(groups))
+    return stmt
+
+
+def attendances(*columns, groups):
+    """SELECT `columns` FROM every attended outcome of the area's residents, with its
+    enrollment, session and resident: the evidence that a resident was reached."""
+    return (select(*columns).select_from(Outcome)
+            .join(Enrollment, Enrollment.id == Outcome.enrollment_id)
+            .join(Session, Session.id == Enrollment.session_id)
+            .join(Resident, Resident.id == Enrollment.resident_id)
+            .where(Outcome.attended.is_(True), in_groups(Resident.group_id, groups)))
+
+
+def first_reached(groups):
+    """(resident_id, first_at): each reached resident of the area and the start of their
+    first attended session, the moment they count as reached."""
+    return (attendances(Enrollment.resident_id.label("resident_id"),
+                        func.min(Session.starts_at).label("first_at"), groups=groups)
+            .group_by(Enrollment.resident_id))
+
+
 def achieved_skills(groups, topic_condition=None, residents=None):
     """Distinct (resident_id, skill_id) achieved by residents of the area (or of the
     residents named: a list or a select of ids)."""
@@ -136,11 +165,7 @@ def achieved_skills(groups, topic_condition=None, residents=None):
             .join(Enrollment, Enrollment.id == Outcome.enrollment_id)
             .join(outcome_skill, outcome_skill.c.outcome_id == Outcome.id)
             .where(Outcome.attended.is_(True)))
-    if residents is not None:
-        stmt = stmt.where(Enrollment.resident_id.in_(residents))
-    if groups is not None:
-        stmt = stmt.join(Resident, Resident.id == Enrollment.resident_id).where(
-            Resident.group_id.in_(groups))
+    stmt = _of_residents(stmt, groups, residents)
     if topic_condition is not None:
         stmt = stmt.where(outcome_skill.c.skill_id.in_(
             select(Skill.id).join(Topic, Topic.id == Skill.topic_id).where(topic_condition)))
@@ -198,11 +223,7 @@ def reached_residents(groups, residents=None):
     stmt = (select(Enrollment.resident_id.label("resident_id"))
             .join(Outcome, Outcome.enrollment_id == Enrollment.id)
             .where(Outcome.attended.is_(True)))
-    if residents is not None:
-        stmt = stmt.where(Enrollment.resident_id.in_(residents))
-    if groups is not None:
-        stmt = stmt.join(Resident, Resident.id == Enrollment.resident_id).where(
-            Resident.group_id.in_(groups))
+    stmt = _of_residents(stmt, groups, residents)
     return stmt.distinct()
 
 

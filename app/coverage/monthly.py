@@ -9,9 +9,9 @@ from sqlalchemy import distinct, func, select
 from app.clock import to_local, utcnow
 from app.coverage import definitions as d
 from app.extensions import db
-from app.models import Group
 from app.coverage.areas import Area
 from app.coverage.figures import local_day_start
+from app.models import Enrollment, Group, HelpRequest, Outcome, Resident, Session, SessionStatus
 
 
 # --- the monthly report ----------------------------------------------------------------------
@@ -49,9 +49,6 @@ def month_range(first: date) -> tuple[datetime, datetime]:
 
 def monthly_activity(area: Area, first: date) -> tuple[list[MonthActivity], MonthActivity]:
     """What happened in the area's groups during one calendar month (Vietnam time)."""
-    from app.models import (Enrollment, HelpRequest, Outcome, Resident, Session,
-                            SessionStatus)
-
     start, end = month_range(first)
     groups = area.groups
     infos = db.session.execute(
@@ -72,23 +69,11 @@ def monthly_activity(area: Area, first: date) -> tuple[list[MonthActivity], Mont
                Session.starts_at < end, d.in_groups(Session.group_id, groups))
         .group_by(Session.group_id)).all())
     attendance = {gid: (n, people) for gid, n, people in db.session.execute(
-        select(Resident.group_id, func.count(Outcome.id),
-               func.count(distinct(Enrollment.resident_id)))
-        .select_from(Outcome)
-        .join(Enrollment, Enrollment.id == Outcome.enrollment_id)
-        .join(Session, Session.id == Enrollment.session_id)
-        .join(Resident, Resident.id == Enrollment.resident_id)
-        .where(Outcome.attended.is_(True), Session.starts_at >= start, Session.starts_at < end,
-               d.in_groups(Resident.group_id, groups))
+        d.attendances(Resident.group_id, func.count(Outcome.id),
+                      func.count(distinct(Enrollment.resident_id)), groups=groups)
+        .where(Session.starts_at >= start, Session.starts_at < end)
         .group_by(Resident.group_id))}
-    firsts = (select(Enrollment.resident_id.label("resident_id"),
-                     func.min(Session.starts_at).label("first_at"))
-              .select_from(Outcome)
-              .join(Enrollment, Enrollment.id == Outcome.enrollment_id)
-              .join(Session, Session.id == Enrollment.session_id)
-              .join(Resident, Resident.id == Enrollment.resident_id)
-              .where(Outcome.attended.is_(True), d.in_groups(Resident.group_id, groups))
-              .group_by(Enrollment.resident_id)).subquery("firsts")
+    firsts = d.first_reached(groups).subquery("firsts")
     newly = dict(db.session.execute(
         select(Resident.group_id, func.count(Resident.id))
         .join(firsts, firsts.c.resident_id == Resident.id)

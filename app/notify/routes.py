@@ -152,8 +152,10 @@ def dev_outbox():
     """Development: the messages that would have gone out, shown instead of being sent."""
     if not services.dev_outbox_enabled():
         abort(404)
-    return render("notify/dev_outbox.html", messages=services.recent_messages(),
-                  services=services)
+    messages = services.recent_messages()
+    return render("notify/dev_outbox.html", messages=messages,
+                  recipients={m.id: services.recipient_name(m) for m in messages},
+                  reasons={m.id: services.reason_label(m) for m in messages})
 
 
 @bp.post("/thong-bao/hop-thu-gui/gui")

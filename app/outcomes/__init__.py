@@ -3,4 +3,8 @@ from flask import Blueprint
 
 bp = Blueprint("outcomes", __name__, cli_group=None)
 
-from app.outcomes import routes  # noqa: E402,F401
+
+def load_views() -> None:
+    """Import the modules that add this blueprint's views and commands; create_app calls
+    this, so that importing a service of this area never drags in every view."""
+    from app.outcomes import routes  # noqa: F401

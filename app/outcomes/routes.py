@@ -12,14 +12,10 @@ from app.models import SessionStatus
 from app.refusal import Refusal
 from app.outcomes import bp
 from app.outcomes import forms as f
+from app.outcomes.progress import resident_progress
 from app.outcomes import services as s
 from app.privacy import resident_label
 from app.web import redirect_after_write, render
-
-
-def resident_progress(resident):
-    """For `outcomes/_progress.html`, included by the resident's page (which checked access)."""
-    return s.resident_progress(resident)
 
 
 def _entry(form, prefix: str, enrollment_id: int = 0) -> s.AttendeeEntry:
@@ -189,7 +185,7 @@ def progress(resident_id: int):
     resident = s.get_resident_for(current_user, resident_id)
     audit("view", f"resident:{resident.id}", resident=resident, detail="progress")
     db.session.commit()
-    return render("outcomes/progress.html", resident=resident,
+    return render("outcomes/progress.html", resident=resident, progress=resident_progress(resident),
                   label=resident_label(resident, current_user))
 
 

@@ -19,6 +19,7 @@ from app.phone import InvalidPhone, display_phone, normalize_phone
 from app.privacy import can_see_personal_data, resident_label
 from app.requests import bp, services
 from app.requests.forms import CancelForm, RequestForm, TrackForm
+from app.sessions.tracking import tracking_sessions
 from app.web import redirect_after_write, render
 
 log = logging.getLogger("cunghocso")
@@ -50,11 +51,17 @@ def _personal_page() -> None:
     g.personal_data = True
 
 
+def _about(help_request) -> dict:
+    """What the status and detail pages say about a request besides the request itself."""
+    return dict(volunteer_name=services.volunteer_first_name(help_request),
+                verifier=services.verified_by_words(help_request),
+                cancellable=services.can_cancel(help_request))
+
+
 # --- the request form ------------------------------------------------------------------------
 def _form_context(form: RequestForm, **extra) -> dict:
     """What new.html needs besides the form: the matches offered beside phone and address."""
-    context = dict(form=form, resident_match=None, household_match=None,
-                   services=services, personal_data=True)
+    context = dict(form=form, resident_match=None, household_match=None, personal_data=True)
     if form.proxy:
         context.update(services.resident_offer(current_user, form.phone.data))
     group = form.chosen_group or (db.session.get(Group, form.group.data)
@@ -114,7 +121,7 @@ def _duplicate(existing):
         services.resend_code(existing)
     db.session.commit()
     return render("requests/duplicate.html", block="form", existing=existing, reveal=reveal,
-                  services=services, personal_data=True)
+                  personal_data=True)
 
 
 def _prefill_from_query(form: RequestForm) -> None:
@@ -188,7 +195,7 @@ def created():
     if not allowed:
         return redirect(url_for("requests.new"))
     _personal_page()
-    return render("requests/created.html", help_request=help_request, services=services,
+    return render("requests/created.html", help_request=help_request,
                   told=services.told_words(help_request.group),
                   joined_household=session.get("created_joined_household", False),
                   can_open=current_user.is_authenticated
@@ -239,8 +246,9 @@ def tracked(request_id: int):
 
 def _status_page(help_request, cancel_form, **kw):
     """The tracking page of a request (whole, or its `block` after a refused cancel)."""
-    return render("requests/status.html", help_request=help_request, services=services,
+    return render("requests/status.html", help_request=help_request,
                   sessions=services.live_sessions(help_request), cancel_form=cancel_form,
+                  tracked_sessions=tracking_sessions(help_request), **_about(help_request),
                   told=services.told_words(help_request.group),
                   times=services.times_words(help_request.preferred_times), personal_data=True,
                   **kw)
@@ -290,7 +298,7 @@ def queue():
     page = services.queue_for(current_user, state=state, group_id=group_id,
                               page=request.args.get("trang", 1, type=int))
     return render("requests/queue.html", block="results", page=page, groups=groups,
-                  group_id=group_id, state=state, services=services,
+                  group_id=group_id, state=state, queue_filters=services.QUEUE_FILTERS,
                   counts=services.queue_counts(current_user, group_id),
                   label=lambda r: resident_label(r, current_user), describe=services.times_words)
 
@@ -307,7 +315,7 @@ def detail(request_id: int):
         db.session.commit()
     return render("requests/detail.html", help_request=help_request, resident=resident,
                   visible=visible, label=resident_label(resident, current_user),
-                  services=services, sessions=services.live_sessions(help_request),
+                  sessions=services.live_sessions(help_request), **_about(help_request),
                   times=services.times_words(help_request.preferred_times), cancel_form=CancelForm(),
                   can_manage=current_user.can_manage_group(help_request.group))
 

@@ -10,6 +10,7 @@ from app.areas.services import get_group_for
 from app.audit import audit
 from app.extensions import db
 from app.models import HelpRequest, RequestStatus, Resident
+from app.outcomes.progress import resident_progress
 from app.permissions import is_manager, role_required
 from app.privacy import resident_label
 from app.residents import bp, services
@@ -53,4 +54,5 @@ def detail(resident_id: int):
             Resident.erased_at.is_(None)).order_by(Resident.id)).all()
     return render("residents/detail.html", resident=resident, requests=requests,
                   household_members=household_members, history=services.history_of(resident),
+                  progress=resident_progress(resident),
                   label=lambda r: resident_label(r, current_user))

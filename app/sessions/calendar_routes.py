@@ -126,16 +126,12 @@ def reply(token: str):
 
 
 # --- residents from the tracking page ------------------------------------------------------
-def session_tracking_for(help_request):
-    """For templates/sessions/_tracking_actions.html on the requests' tracking page."""
-    return tracking.tracking_sessions(help_request)
-
-
 def _tracking_response(help_request, notice: str, category: str = "success"):
     g.personal_data = True
     if is_fragment_request():
         response = make_response(render_template(
-            "sessions/_tracking_actions.html", help_request=help_request, notice=notice))
+            "sessions/_tracking_actions.html", help_request=help_request, notice=notice,
+            tracked_sessions=tracking.tracking_sessions(help_request)))
         response.vary.add("HX-Request")
         return response
     flash(notice, category)
@@ -153,7 +149,8 @@ def tracked(request_id: int):
     """The resident's sessions for a request this browser is following."""
     help_request = tracking.tracked_request(request_id)
     g.personal_data = True
-    return render("sessions/tracked.html", help_request=help_request, personal_data=True)
+    return render("sessions/tracked.html", help_request=help_request, personal_data=True,
+                  tracked_sessions=tracking.tracking_sessions(help_request))
 
 
 @bp.post("/lich-hen/<int:session_id>/xac-nhan")
