@@ -68,6 +68,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import (DateTime, Integer, and_, case, cast, distinct, exists, func, literal,
                         or_, select, true, type_coerce, union, union_all)
 
+from app import ages
 from app.extensions import db
 from app.models import (Enrollment, EnrollmentStatus, Group, HelpRequest, Outcome,
                         RequestStatus, Resident, ResidentProgress, Session, SessionStatus,
@@ -77,7 +78,6 @@ from app.models.requests import request_topic
 from app.models.types import UTCDateTime
 from app.models.volunteers import volunteer_topic
 
-ADULT_AGE = 18
 SMARTPHONE_TOPIC_SLUG = "dien-thoai"
 EPAYMENT_TOPIC_SLUG = "ngan-hang-so"
 FIRST_SESSION_WINDOW_DAYS = 90
@@ -112,7 +112,8 @@ def whole_weeks_since(column, start: datetime):
 
 
 def adult_condition(today: date):
-    return or_(Resident.birth_year.is_(None), Resident.birth_year <= today.year - ADULT_AGE)
+    return or_(Resident.birth_year.is_(None),
+               Resident.birth_year <= ages.last_adult_birth_year(today))
 
 
 def verified_volunteer_condition():

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.clock import today_local, utcnow
+from app import ages
+from app.clock import utcnow
 from app.extensions import db
 from app.models.types import UTCDateTime, enum_column
 from app.text import fold, initial_form
@@ -68,9 +69,7 @@ class Resident(db.Model):
         return f"{prefix} {initial_form(self.full_name)}".strip()
 
     def age(self, today: date | None = None) -> int | None:
-        if not self.birth_year:
-            return None
-        return (today or today_local()).year - self.birth_year
+        return ages.age(self.birth_year, today)
 
 
 class Consent(db.Model):

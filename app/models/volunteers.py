@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import ages
 from app.clock import today_local, utcnow
 from app.extensions import db
 from app.models.types import UTCDateTime, enum_column
@@ -75,10 +76,10 @@ class VolunteerProfile(db.Model):
         return self.verified_at is not None and self.revoked_at is None
 
     def age(self, today: date | None = None) -> int:
-        return (today or today_local()).year - self.birth_year
+        return ages.age(self.birth_year, today)
 
     def is_minor(self, today: date | None = None) -> bool:
-        return self.age(today) < 18
+        return ages.is_minor(self.birth_year, today)
 
     def is_paused(self, today: date | None = None) -> bool:
         return self.paused_until is not None and self.paused_until >= (today or today_local())

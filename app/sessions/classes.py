@@ -19,7 +19,7 @@ from app.notify.outbox import notify
 from app.refusal import Refusal
 from app.sessions.checks import (Checks, lock_rows, lock_session, check_times,
                                  find_conflicts, place_key)
-from app.sessions.seats import reset_replies, promote_waiting, seats_taken
+from app.sessions.seats import announce, promote_waiting, reset_replies, seats_taken
 from app.sessions.words import message_context, place_name_for, series_of, volunteer_words
 from app.text import clean_name
 
@@ -232,12 +232,7 @@ def update_class(actor: User, session: Session, plan: ClassPlan, scope: str = "o
         if moved:
             reset_replies(member)
             context = message_context(member)
-            for seat in member.enrollments:
-                if seat.status in EnrollmentStatus.SEATED:
-                    notify("session_rescheduled", resident=seat.resident, context=context)
-            for sv in member.volunteers:
-                if sv.volunteer.user_id != actor.id:
-                    notify("session_rescheduled", user=sv.volunteer.user, context=context)
+            announce(member, "session_rescheduled", context, actor=actor)
         if grew:
             promote_waiting(member)
     return members

@@ -211,6 +211,20 @@ def add_walk_in(actor: User, session: Session, full_name: str, phone_e164: str |
 
 
 # --- replies ---------------------------------------------------------------------------
+def announce(session: Session, kind: str, context: dict, *, actor: User | None = None,
+             residents: bool = True) -> None:
+    """Tell the people a session concerns of a change to it: the residents seated in it
+    (unless `residents` is False: they made the change) and its volunteers, but not the
+    volunteer who made it."""
+    if residents:
+        for seat in session.enrollments:
+            if seat.status in EnrollmentStatus.SEATED:
+                notify(kind, resident=seat.resident, context=context)
+    for sv in session.volunteers:
+        if actor is None or sv.volunteer.user_id != actor.id:
+            notify(kind, user=sv.volunteer.user, context=context)
+
+
 def reset_replies(session: Session) -> None:
     """A new time needs a new answer."""
     from app.models import SessionReply

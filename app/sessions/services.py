@@ -28,7 +28,7 @@ from app.requests import lifecycle
 from app.refusal import Refusal
 from app.sessions.checks import (Checks, lock_rows, lock_session, check_times,
                                  find_conflicts, inside_preferred_times)
-from app.sessions.seats import reset_replies, enroll
+from app.sessions.seats import announce, enroll, reset_replies
 from app.sessions.words import message_context, place_name_for
 from app.timeslots import describe
 
@@ -174,12 +174,7 @@ def reschedule_session(actor: User, session: Session, starts_at: datetime, ends_
     locked.reschedule_note = None
     reset_replies(locked)
     context = message_context(locked, reason=reason)
-    for seat in locked.enrollments:
-        if seat.status in EnrollmentStatus.SEATED:
-            notify("session_rescheduled", resident=seat.resident, context=context)
-    for sv in locked.volunteers:
-        if sv.volunteer.user_id != actor.id:
-            notify("session_rescheduled", user=sv.volunteer.user, context=context)
+    announce(locked, "session_rescheduled", context, actor=actor)
     db.session.flush()
     return locked
 
@@ -228,11 +223,7 @@ def cancel_session(session: Session, *, reason: str, by: User | None = None,
     for seat in session.enrollments:
         if session.kind == SessionKind.CLASS and seat.status == EnrollmentStatus.ENROLLED:
             lifecycle.unschedule(seat.request_id, RequestStatus.OPEN)
-        if seat.status in EnrollmentStatus.SEATED and not by_resident:
-            notify("session_cancelled", resident=seat.resident, context=context)
-    for sv in session.volunteers:
-        if by is None or sv.volunteer.user_id != by.id:
-            notify("session_cancelled", user=sv.volunteer.user, context=context)
+    announce(session, "session_cancelled", context, actor=by, residents=not by_resident)
     return True
 
 
