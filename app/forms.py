@@ -56,13 +56,25 @@ def parse_decimal(text: str, message) -> Decimal | None:
 
 
 class WholeNumberField(IntegerField):
-    """IntegerField whose "not a number" message is Vietnamese (WTForms has no vi catalogue)."""
+    """A whole number as people type it: "1.200" or "1 200" is twelve hundred, empty is
+    none, and anything else gets a Vietnamese message (WTForms has no vi catalogue). More
+    than 12 digits is never a count here: refused before it reaches a range check."""
+
+    message = _l("Vui lòng nhập một số.")
 
     def process_formdata(self, valuelist):
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        text = text.replace(".", "").replace(" ", "")
+        if not text:
+            self.data = None
+            return
         try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(_l("Vui lòng nhập một số."))) from exc
+            if len(text.lstrip("+-")) > 12:
+                raise ValueError(text)
+            self.data = int(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(self.message)) from None
 
 
 def one_of(values):

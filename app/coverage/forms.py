@@ -5,32 +5,22 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectMultipleField
+from wtforms import BooleanField, DateField, DecimalField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clock import today_local
 from app.coverage.services import INDICATORS
-from app.forms import parse_decimal
+from app.forms import WholeNumberField, parse_decimal
 from app.labels import INDICATOR_LABELS
 
 MAX_PEOPLE = 1_000_000
 
 
-class CountField(IntegerField):
-    """A whole number as people type it: "1.200" or "1 200" is twelve hundred."""
+class CountField(WholeNumberField):
+    """A number of people or households: "1.200" or "1 200" is twelve hundred."""
 
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "") or ""
-        text = text.strip().replace(".", "").replace(" ", "")
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = int(text)
-        except ValueError:
-            self.data = None
-            raise ValueError(str(_l("Vui lòng nhập một số nguyên, ví dụ 240."))) from None
+    message = _l("Vui lòng nhập một số nguyên, ví dụ 240.")
 
 
 class PercentField(DecimalField):

@@ -5,12 +5,12 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField,
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField,
                      RadioField, SelectField, SelectMultipleField, StringField, TextAreaField,
                      TimeField)
 from wtforms.validators import AnyOf, NumberRange, Optional, ValidationError
 
-from app.forms import VietnameseMobile, input_required, max_length, required
+from app.forms import VietnameseMobile, WholeNumberField, input_required, max_length, required
 from app.labels import SESSION_PLACE_LABELS
 from app.models import Place
 from app.sessions.checks import MAX_WEEKS
@@ -70,19 +70,6 @@ class LocalTimeField(TimeField):
                 continue
         self.data = None
         raise ValueError(str(_l("Giờ chưa đúng. Ví dụ đúng: 9:00 hoặc 14:30.")))
-
-
-class WholeNumberField(IntegerField):
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()[:6]
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = int(text)
-        except ValueError:
-            self.data = None
-            raise ValueError(str(_l("Vui lòng nhập một số.")))
 
 
 class MultiCheckboxField(SelectMultipleField):
