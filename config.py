@@ -46,6 +46,11 @@ class Config:
     # Benchmarks of the public forms switch limits off on their own loopback server;
     # production always limits (see ProductionConfig).
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") not in ("0", "false", "False")
+    # How many reverse proxies stand in front of the app (nginx: 1). Their X-Forwarded-For
+    # and X-Forwarded-Proto are then believed, so that rate limits key on the visitor's own
+    # address; 0 (the default) believes none of them, so a forged header changes nothing.
+    # Never set it higher than the proxies really there.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -48,6 +48,13 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     from app.database import configure_engine
     from app.extensions import babel, csrf, db, htmx, limiter, login, migrate
 
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The visitor's address is the one the nearest trusted proxy saw (docs/deploy.md).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)

@@ -56,6 +56,31 @@ def test_too_many_sign_in_attempts_from_one_address_get_a_vietnamese_429_page(cl
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def _sign_ins_from(client, address: str, count: int, first: int = 0) -> list[int]:
+    """`count` failed sign-ins, each through a proxy that says it came from `address`."""
+    token = csrf_token_from(client.get("/dang-nhap"))
+    return [client.post("/dang-nhap", headers={"X-Forwarded-For": address}, data={
+        "csrf_token": token, "phone": f"09123451{n:02d}", "password": "sai-mat-khau"}
+    ).status_code for n in range(first, first + count)]
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_a_limit_of_their_own(database_uri):
+    """TRUSTED_PROXIES=1 (nginx in front): the limit keys on the address nginx saw."""
+    with second_worker(database_uri, TRUSTED_PROXIES=1) as proxied:
+        limiter.reset()
+        visitor = proxied.test_client()
+        assert set(_sign_ins_from(visitor, "203.0.113.7", 10)) == {422}
+        assert _sign_ins_from(visitor, "203.0.113.7", 1, first=10) == [429]
+        neighbour = proxied.test_client()
+        assert _sign_ins_from(neighbour, "198.51.100.23", 1, first=11) == [422]
+    limiter.reset()
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(client):
+    assert set(_sign_ins_from(client, "203.0.113.7", 10)) == {422}
+    assert _sign_ins_from(client, "198.51.100.23", 1, first=10) == [429]
+
+
 def test_an_htmx_request_over_the_limit_shows_the_message_in_the_message_area(client):
     token = csrf_token_from(client.get("/dang-nhap"))
     for _n in range(6):
