@@ -118,6 +118,28 @@ def test_a_no_show_cannot_be_marked_with_skills_and_nothing_is_saved(client, aut
     assert db.session.get(Session, scene.session.id).status == SessionStatus.CONFIRMED
 
 
+def test_nobody_is_marked_as_come_until_the_volunteer_says_so(client, auth, make, db):
+    """A hurried tap on "Lưu" must not count attendees who did not come: "Có đến" is not
+    chosen in advance, and an attendee left unmarked is asked about beside their name."""
+    scene = class_scene(make)
+    _log_in(auth, scene.minh)
+    url = f"/buoi/{scene.session.id}/ket-qua"
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    for seat in (scene.seat_binh, scene.seat_hung):
+        assert f'name="a{seat.id}_attended"' in html
+        assert not [tag for tag in html.split("<input")
+                    if f'name="a{seat.id}_attended"' in tag and "checked" in tag]
+    data = outcome_form(csrf_token_from(page), scene, binh=dict(skills=scene.phone.skills),
+                        hung=dict(note="Chưa rõ"))
+    del data[f"a{scene.seat_hung.id}_attended"]
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    assert "Vui lòng chọn có đến hay không." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Outcome)) == 0
+
+
 def test_a_tampered_skill_is_refused_in_vietnamese(client, auth, make, db):
     scene = class_scene(make)
     other = make.topic("Chủ đề khác", skills=("Kỹ năng lạ",))

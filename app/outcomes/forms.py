@@ -77,7 +77,7 @@ def hours_field(label):
 
 def _attendee_fields(form_class, prefix: str, skill_choices) -> None:
     setattr(form_class, f"{prefix}attended", TapChoiceField(
-        _l("Có mặt"), choices=CAME, default="1",
+        _l("Có mặt"), choices=CAME,
         validators=[required(_l("Vui lòng chọn có đến hay không."))]))
     setattr(form_class, f"{prefix}skills", SkillsField(
         _l("Làm được sau buổi học"), choices=skill_choices))
