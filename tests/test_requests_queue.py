@@ -130,6 +130,39 @@ def test_the_assigned_volunteer_opens_their_request(client, auth, n, requests):
     assert "/nguoi-dan/" not in html  # the record is for leaders
 
 
+def test_a_waiting_request_shows_the_leader_the_next_step(client, auth, make, n, requests):
+    """Give it to a volunteer (the ranked suggestions), invite it into a coming class of the
+    group, or open a class for it: each one tap from the request."""
+    soon = make.session(n.group, title="Zalo cho người cao tuổi", capacity=2,
+                        starts_at=(utcnow() + timedelta(days=3)).replace(microsecond=0))
+    make.session(n.group, title="Lớp đã qua",
+                 starts_at=(utcnow() - timedelta(days=3)).replace(microsecond=0))
+    make.session(n.other_group, title="Lớp tổ khác")
+    make.commit()
+    auth.login(n.leader.phone)
+    req = requests["mai"]
+    html = text(client.get(f"/yeu-cau/{req.id}"))
+    assert f'href="/ghep-cap/yeu-cau/{req.id}"' in html and "Giao cho tình nguyện viên" in html
+    assert f'href="/lop-hoc/{soon.id}/moi-nguoi"' in html and "còn 2 chỗ" in html
+    assert "Lớp đã qua" not in html and "Lớp tổ khác" not in html
+    assert f"/lop-hoc/moi?group={n.group.id}&amp;topic={n.zalo.id}" in html
+    assert "Hẹn lịch" not in html
+    for link in (f"/ghep-cap/yeu-cau/{req.id}", f"/lop-hoc/{soon.id}/moi-nguoi",
+                 f"/lop-hoc/moi?group={n.group.id}&topic={n.zalo.id}"):
+        assert client.get(link).status_code == 200
+
+
+def test_a_taken_request_without_a_time_offers_to_set_one(client, auth, n, requests):
+    taken = requests["taken"]
+    for person in (n.leader, requests["minh"]):
+        auth.login(person.phone)
+        html = text(client.get(f"/yeu-cau/{taken.id}"))
+        assert f'href="/buoi/de-xuat?request_id={taken.id}"' in html and "Hẹn lịch" in html
+        assert "Giao cho tình nguyện viên" not in html
+        assert client.get(f"/buoi/de-xuat?request_id={taken.id}").status_code == 200
+        auth.logout()
+
+
 @pytest.mark.parametrize("who", ["other_leader", "volunteer", "far_official"])
 def test_others_cannot_open_the_request(client, auth, make, n, requests, who):
     person = {

@@ -13,12 +13,13 @@ from app.areas.scope import managed_groups
 from app.areas.services import group_by_code
 from app.audit import audit
 from app.extensions import db, limiter
-from app.models import Group, HelpRequest, Place, Resident
+from app.models import Group, HelpRequest, Place, RequestStatus, Resident
 from app.permissions import deny, is_manager, role_required
 from app.phone import InvalidPhone, display_phone, normalize_phone
 from app.privacy import can_see_personal_data, resident_label
 from app.requests import bp, services
 from app.requests.forms import CancelForm, RequestForm, TrackForm
+from app.sessions.seats import classes_open_to
 from app.sessions.tracking import tracking_sessions
 from app.web import redirect_after_write, render
 
@@ -313,11 +314,21 @@ def detail(request_id: int):
     if visible:
         audit("view", f"request:{help_request.id}", resident=resident)
         db.session.commit()
+    can_manage = current_user.can_manage_group(help_request.group)
+    sessions = services.live_sessions(help_request)
+    profile = getattr(current_user, "volunteer_profile", None)
     return render("requests/detail.html", help_request=help_request, resident=resident,
                   visible=visible, label=resident_label(resident, current_user),
-                  sessions=services.live_sessions(help_request), **_about(help_request),
+                  sessions=sessions, **_about(help_request),
                   times=services.times_words(help_request.preferred_times), cancel_form=CancelForm(),
-                  can_manage=current_user.can_manage_group(help_request.group))
+                  can_manage=can_manage,
+                  # The next step, one tap away: give it to a volunteer or invite it into a
+                  # class while it waits; set a time once someone has it.
+                  classes=classes_open_to(help_request)
+                  if can_manage and help_request.status == RequestStatus.OPEN else [],
+                  may_schedule=help_request.status == RequestStatus.ASSIGNED and not sessions
+                  and (can_manage or (profile is not None and profile.is_verified
+                                      and help_request.volunteer_id == profile.id)))
 
 
 @bp.post("/yeu-cau/<int:request_id>/huy")

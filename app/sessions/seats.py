@@ -36,6 +36,22 @@ def waiting_count(session: Session) -> int:
         Enrollment.status == EnrollmentStatus.WAITING)) or 0
 
 
+@dataclass
+class OpenClass:
+    session: Session
+    seats_left: int
+
+
+def classes_open_to(help_request: HelpRequest, limit: int = 5) -> list[OpenClass]:
+    """The coming classes of the request's group, soonest first, with the seats left (a
+    full class still takes people on its waiting list): where a leader may invite it."""
+    sessions = db.session.scalars(select(Session).where(
+        Session.kind == SessionKind.CLASS, Session.group_id == help_request.group_id,
+        Session.status.in_(SessionStatus.ACTIVE), Session.starts_at > utcnow())
+        .order_by(Session.starts_at, Session.id).limit(limit)).all()
+    return [OpenClass(s, max(0, s.capacity - seats_taken(s))) for s in sessions]
+
+
 def enroll(session: Session, resident: Resident, *, request: HelpRequest | None = None,
            check_conflicts: bool = True, after_the_fact: bool = False) -> Enrollment:
     """THE rule for taking a seat: enrolled while seats remain, otherwise on the waiting list.
