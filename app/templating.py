@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
         # requests
         tracking_code=requests.format_code, place_words=requests.place_words,
         waited=requests.waited_words, waited_long=requests.waited_long,
+        times_words=requests.times_words,
     )
     app.jinja_env.globals.update({name: _macro(app, name) for name in MACRO_GLOBALS})
     app.jinja_env.globals.update(

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from app.clock import to_local
 from app.models import (Consent, Enrollment, EnrollmentStatus, Gender, HelpRequest,
-                        RequestStatus, Resident, Session, SessionStatus)
+                        Place, RequestStatus, Resident, Session, SessionStatus)
+from app.timeslots import COARSE_CHOICES
 from tests.conftest import csrf_token_from
 from tests.sessions_helpers import at, booked, messages, next_local_day
 
@@ -245,6 +246,31 @@ def test_filling_shows_the_groups_waiting_requests_then_the_wards(client, auth, 
     assert html.index("Đỗ Thị Lan") < html.index("Trần Văn Hùng") < html.index("Bà M.")
     assert "Phạm Văn Đức" not in html  # VNeID only: not a topic of this class
     assert "Lê Thị Mai" not in html    # another group: masked for this leader
+
+
+def test_only_those_whose_chosen_times_fit_the_class_are_ticked_in_advance(
+        client, auth, make, db, scene, waiting):
+    """Each waiting person's chosen times and place are shown; a Tuesday-morning class does
+    not pre-tick someone who asked for weekday evenings (they may still be ticked by hand)."""
+    waiting["hung"].preferred_times = COARSE_CHOICES["weekday_evening"][1]
+    waiting["hung"].place = Place.COMMUNITY_HOUSE
+    day = next_local_day(TUESDAY)
+    session = booked(make, scene.group, at(day, 9), at(day, 10, 30), capacity=5,
+                     topics=[scene.zalo], volunteers=[scene.minh])
+    make.commit()
+    auth.login(scene.leader.phone)
+    html = client.get(f"/lop-hoc/{session.id}/moi-nguoi").get_data(as_text=True)
+
+    def box(request_id):
+        return next(tag for tag in html.split("<input")
+                    if f'name="request_ids" value="{request_id}"' in tag)
+
+    assert "checked" in box(waiting["lan"].id)
+    assert "checked" not in box(waiting["hung"].id) and "disabled" not in box(waiting["hung"].id)
+    hung = html[html.index("Trần Văn Hùng"):]
+    assert hung.index("Tối ngày thường") < hung.index("Tại nhà văn hóa") < hung.index(
+        "ngoài giờ người dân chọn")
+    assert "Lúc nào cũng được · Tại nhà" in html  # Lan: any time, at home
 
 
 def test_inviting_in_one_action_seats_up_to_capacity_and_queues_the_rest(

@@ -15,7 +15,7 @@ from app.models.requests import request_topic
 from app.notify.outbox import notify
 from app.requests import lifecycle
 from app.refusal import Refusal
-from app.sessions.checks import lock_rows, lock_session, find_conflicts
+from app.sessions.checks import find_conflicts, inside_preferred_times, lock_rows, lock_session
 from app.sessions.words import message_context, resident_words
 from app.text import clean_name
 
@@ -131,6 +131,12 @@ class Candidate:
     request: HelpRequest
     same_group: bool
     conflict: str | None
+    fits: bool = True  # the class lies inside the times the resident chose
+
+    @property
+    def suggested(self) -> bool:
+        """Ticked in advance: of the class's own group, free then, and at a time they chose."""
+        return self.same_group and not self.conflict and self.fits
 
 
 def waiting_requests_for(session: Session, viewer=None, limit: int = 100) -> list[Candidate]:
@@ -158,7 +164,9 @@ def waiting_requests_for(session: Session, viewer=None, limit: int = 100) -> lis
                                residents=[help_request.resident], exclude=[session.id],
                                viewer=viewer)
         result.append(Candidate(help_request, help_request.group_id == session.group_id,
-                                found[0].message if found else None))
+                                found[0].message if found else None,
+                                inside_preferred_times(help_request, session.starts_at,
+                                                       session.ends_at)))
     return result
 
 
