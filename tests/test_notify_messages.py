@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from app.models import Gender, Place
 from app.notify.outbox import KINDS
 from app.notify.render import SMS_LIMIT, compose_sms, render, sms_safe
+from app.sessions.words import message_context
 from tests.notify_helpers import queued
 
 SCAM_LONG = "Tình nguyện viên không bao giờ hỏi mã OTP, mật khẩu hay yêu cầu chuyển tiền."
@@ -44,6 +45,24 @@ def test_a_confirmation_to_a_resident_is_warm_and_complete(app, scene):
     assert "Minh" in text and "Trần Văn Minh" not in text  # the first name only
     assert "http://127.0.0.1:5000/theo-doi" in text and "T12345" in text
     assert SCAM_LONG in text
+
+
+@pytest.mark.parametrize("place", list(Place))
+def test_a_message_names_the_place_in_words_never_by_its_key(app, make, scene, place):
+    """Sessions give their place to messages as data (sessions.words.message_context); every
+    kind of message, to a resident and to a volunteer, says it in words."""
+    session = scene["session"]
+    session.place = place
+    session.place_name = "Sân đình tổ 3" if place == Place.OTHER else session.place_name
+    make.commit()
+    context = message_context(session)
+    keys = {p.value for p in Place}
+    for kind in KINDS:
+        for who in ({"resident": scene["binh"]}, {"user": scene["minh"]}):
+            rendered = render(queued(kind, context=context, **who))
+            for text in filter(None, (rendered.text, rendered.sms, rendered.subject)):
+                words = set(text.replace(".", " ").replace(",", " ").replace(":", " ").split())
+                assert not words & keys, (kind, who, text)
 
 
 def test_the_context_given_by_the_cause_wins_over_what_changed_since(app, scene):

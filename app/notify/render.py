@@ -215,7 +215,13 @@ def template_context(message: OutboxMessage, recipient: Recipient) -> dict:
     to_resident = recipient.is_resident
 
     starts_at = _moment(ctx.get("starts_at")) or (session.starts_at if session else None)
-    place = _text(ctx.get("place"))
+    # The cause gives the place as data (a Place value, and a name for a community house or
+    # another place) or, rarely, as words already; people read only words.
+    given = ctx.get("place")
+    if isinstance(given, str) and given in Place._value2member_map_:
+        place = _place_label(Place(given), _text(ctx.get("place_name")), to_resident)
+    else:
+        place = _text(given)
     if not place and session is not None:
         place = _place_label(session.place, session.place_name, to_resident)
     if not place and request is not None:
