@@ -194,6 +194,23 @@ def test_a_scheduled_session_shows_its_date_time_and_place(client, make, n, binh
     assert "Tình nguyện viên: Minh" in html
 
 
+def test_a_proposed_time_is_said_once_as_waiting_for_the_resident(client, make, n, binh_request):
+    """The headline and the session's card agree: a time a volunteer proposed waits for the
+    resident's word; it is not yet "đã hẹn"."""
+    minh = make.volunteer("Trần Văn Minh", groups=[n.group], verified_by=n.leader)
+    binh_request.status = RequestStatus.SCHEDULED
+    binh_request.volunteer_id = minh.volunteer_profile.id
+    proposed = make.session(n.group, kind=SessionKind.ONE_TO_ONE, capacity=1, volunteers=[minh],
+                            request_id=binh_request.id, status=SessionStatus.PROPOSED)
+    make._add(Enrollment(session_id=proposed.id, resident_id=binh_request.resident_id,
+                         request_id=binh_request.id, status=EnrollmentStatus.ENROLLED))
+    make.commit()
+    track(client, "K7M4QX", "0912345678")
+    html = text(status_page(client, binh_request))
+    assert "Có lịch hẹn mới, chờ bạn xác nhận." in html and "Chờ bạn xác nhận" in html
+    assert "Đã hẹn lịch hướng dẫn." not in html
+
+
 def test_a_finished_request_says_done_and_cannot_be_cancelled(client, make, binh_request):
     binh_request.status = RequestStatus.DONE
     make.commit()
