@@ -52,6 +52,9 @@ def accessibility_violations(page: Page, impacts=BLOCKING_IMPACTS) -> list[dict]
     not the test's, so the scan needs no `bypass_csp` and runs in the same
     context as the journey, with the real CSP still enforced on the app.
     """
+    # A page reached through a redirect may be scanned before its stylesheet has arrived on
+    # a busy machine; unstyled, every link is a 17 px touch target. Scan it as people see it.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe === 'object'"):  # once per document
         page.evaluate(_axe.axe_script)
     response = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
