@@ -53,8 +53,11 @@ def accessibility_violations(page: Page, impacts=BLOCKING_IMPACTS) -> list[dict]
     context as the journey, with the real CSP still enforced on the app.
     """
     # A page reached through a redirect may be scanned before its stylesheet has arrived on
-    # a busy machine; unstyled, every link is a 17 px touch target. Scan it as people see it.
-    page.wait_for_load_state("load")
+    # a busy machine; unstyled, every link is a 17 px touch target. Scan it as people see it:
+    # once every stylesheet is in (not the whole load event, which a slow image or a poll
+    # can hold back).
+    page.wait_for_function(
+        "[...document.querySelectorAll('link[rel=stylesheet]')].every(link => link.sheet)")
     if not page.evaluate("typeof window.axe === 'object'"):  # once per document
         page.evaluate(_axe.axe_script)
     response = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
